@@ -1,0 +1,55 @@
+"""The command line: `corpus-editor COMMAND ...`, or `corpus-editor [PATH]` for the window.
+
+Each command lives in its own module with `add_arguments(parser)` and `run(args) -> int`; a module is
+imported only when its command runs, so `get` never pays for Qt or SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "get": ("editor.cli.document_commands", "print a front matter field"),
+    "set": ("editor.cli.document_commands", "change one front matter field, touching nothing else"),
+    "bump": ("editor.cli.document_commands", "set date fields such as last_verified on many articles"),
+    "validate": ("editor.cli.validate_command", "check articles against the schema and corpus rules"),
+    "list": ("editor.cli.list_command", "list the corpus from its index: filter, search, sort"),
+}
+
+
+def build_parser(command: str) -> argparse.ArgumentParser:
+    module_name, help_text = COMMANDS[command]
+    module = importlib.import_module(module_name)
+    parser = argparse.ArgumentParser(prog=f"corpus-editor {command}", description=help_text)
+    module.add_arguments(command, parser)
+    parser.set_defaults(_run=module.run, _command=command)
+    return parser
+
+
+def _usage() -> str:
+    lines = ["usage: corpus-editor [PATH] [--screenshot FILE.png]", "       corpus-editor COMMAND ...", "", "commands:"]
+    lines += [f"  {name:<10} {help_text}" for name, (_, help_text) in COMMANDS.items()]
+    lines.append("\nRun `corpus-editor COMMAND --help` for a command's options.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0
+    if argv and argv[0] in COMMANDS:
+        parser = build_parser(argv[0])
+        args = parser.parse_args(argv[1:])
+        try:
+            return int(args._run(args) or 0)
+        except BrokenPipeError:
+            return 0
+        except KeyboardInterrupt:
+            return 130
+    from editor.cli.gui_command import run_gui
+
+    return run_gui(argv)
