@@ -105,6 +105,23 @@ class ArticleDocument:
     def _adopt(self, other: ArticleDocument) -> None:
         self.source, self.lines, self.root, self.data = other.source, other.lines, other.root, other.data
 
+    # -- editing (see editor.core.edits) ----------------------------------------------------------
+    def apply(self, operation):
+        """Apply an edit operation; returns the AppliedEdit (for undo) or None if nothing changed."""
+        from editor.core import edits
+
+        return edits.apply(self, operation)
+
+    def undo(self, applied) -> None:
+        from editor.core import edits
+
+        edits.undo(self, applied)
+
+    def redo(self, applied) -> None:
+        from editor.core import edits
+
+        edits.redo(self, applied)
+
     # -- reading fields ---------------------------------------------------------------------------
     def node_at(self, path: str | Path) -> Node:
         steps = parse_path(path)

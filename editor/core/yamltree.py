@@ -137,7 +137,7 @@ def parse_tree(text: str, start: int, end: int, line_of) -> Node | None:
                     node = Node("scalar", start + s, start + _skip_properties(source, s, e), start + e)
                     node.style = ev.style or ""
                     node.value = ev.value
-                    if ev.tag is not None and not (ev.implicit[0] or ev.implicit[1]) or ev.tag == "!":
+                    if (ev.tag is not None and not (ev.implicit[0] or ev.implicit[1])) or ev.tag == "!":
                         node.tag = ev.tag
                 elif kind in ("SequenceStartEvent", "MappingStartEvent"):
                     node = Node("seq" if kind[0] == "S" else "map", start + s,
@@ -285,14 +285,15 @@ def scalar_value(node: Node, line_of=lambda i: None) -> Any:
     return resolve_plain(node.value)
 
 
-def to_python(root: Node | None, line_of) -> Any:
+def to_python(root: Node | None, line_of, overrides: dict[int, Any] | None = None) -> Any:
     """Plain Python values (dict, list, str, int, float, bool, None, date, datetime).
 
-    Aliases share the object of their anchor, so memory stays linear in the text.
+    Aliases share the object of their anchor, so memory stays linear in the text. `overrides` maps
+    `id(node)` to the value to use for that node (what an edit is expected to produce).
     """
     if root is None:
         return None
-    memo: dict[int, Any] = {}
+    memo: dict[int, Any] = dict(overrides or {})
 
     def convert(node: Node) -> Any:
         node = node.resolved()

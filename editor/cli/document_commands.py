@@ -1,0 +1,221 @@
+"""`get`, `set` and `bump`: reading and exactly editing front matter fields from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from editor.core.document import ArticleDocument
+from editor.core.edits import AddKey, SetValue, set_path_value
+from editor.core.errors import ArticleError, EditError, FieldPathError, NotAnArticle, SaveConflict
+from editor.core.fieldpath import parse_path
+from editor.core.files import FileIdentity, iter_article_files, read_with_identity, safe_save
+from editor.core.values import convert_like, format_value, parse_date, read_scalar
+
+DATE_FIELDS_IN_ORDER = ("created_date", "last_verified", "updated")
+
+
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    if command == "get":
+        parser.add_argument("file", help="article file")
+        parser.add_argument("field", help="field path, e.g. title or atomic_facts[0].statement")
+    elif command == "set":
+        parser.add_argument("file", help="article file")
+        parser.add_argument("field", help="field path, e.g. title or atomic_facts[0].statement")
+        parser.add_argument("value", help="new value; it takes the type of the value it replaces")
+        parser.add_argument("--force", action="store_true", help="write even if the schema refuses the value")
+    elif command == "bump":
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or corpus folders")
+        parser.add_argument("--field", action="append", dest="fields", metavar="F",
+                            help="date field to set (repeatable; default last_verified)")
+        parser.add_argument("--date", default="today", help="YYYY-MM-DD or 'today' (default)")
+        parser.add_argument("--dry-run", action="store_true", help="print the diff instead of writing")
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"get": run_get, "set": run_set, "bump": run_bump}[args._command](args)
+
+
+def report(path: Any, line: int | None, message: str) -> None:
+    print(f"{path}:{line or 1}: {message}", file=sys.stderr)
+
+
+def load(path: str) -> tuple[ArticleDocument, FileIdentity]:
+    data, identity = read_with_identity(path)
+    return ArticleDocument.from_bytes(data, path), identity
+
+
+def _open(path: str) -> tuple[ArticleDocument, FileIdentity] | None:
+    try:
+        return load(path)
+    except ArticleError as exc:
+        report(path, exc.line, exc.message)
+    except OSError as exc:
+        report(path, None, exc.strerror or str(exc))
+    return None
+
+
+def run_get(args) -> int:
+    try:
+        path = parse_path(args.field)
+    except FieldPathError as exc:
+        print(f"corpus-editor get: {exc.message}", file=sys.stderr)
+        return 2
+    opened = _open(args.file)
+    if opened is None:
+        return 1
+    doc, _ = opened
+    try:
+        value = doc.get(path)
+    except FieldPathError as exc:
+        report(args.file, exc.line or doc.line_of(path), exc.message)
+        return 1
+    print(format_value(value))
+    return 0
+
+
+def typed_value(doc: ArticleDocument, path, text: str, force: bool) -> Any:
+    """The value `text` stands for at `path`: the schema's type, else the replaced value's type."""
+    try:
+        from editor.core.schema import find_corpus_root, load_schema
+    except ModuleNotFoundError:  # TEMP until the schema lands
+        schema = None
+    else:
+        schema = load_schema(find_corpus_root(Path(doc.path))) if doc.path else None
+    field = schema.field(path) if schema is not None else None
+    if doc.has(path):
+        current = doc.get(path)
+        value = convert_like(text, current) if current is not None or field is None else None
+        if value is None and field is not None:
+            value = schema.convert(path, text)
+    elif field is not None:
+        value = schema.convert(path, text)
+    else:
+        value = read_scalar(text)
+    if field is not None and not force:
+        problems = schema.check_value(path, value)
+        if problems:
+            raise ValueError("; ".join(problems) + " (use --force to write it anyway)")
+    return value
+
+
+def run_set(args) -> int:
+    try:
+        path = parse_path(args.field)
+    except FieldPathError as exc:
+        print(f"corpus-editor set: {exc.message}", file=sys.stderr)
+        return 2
+    opened = _open(args.file)
+    if opened is None:
+        return 1
+    doc, identity = opened
+    try:
+        if not doc.has(path) and (len(path) == 1 or doc.has(path[:-1])) and isinstance(path[-1], int):
+            raise FieldPathError(f"no field {args.field}: use an index inside the list")
+        if not doc.has(path) and len(path) > 1 and not doc.has(path[:-1]):
+            raise FieldPathError(f"no field {args.field}")
+        value = typed_value(doc, path, args.value, args.force)
+    except FieldPathError as exc:
+        report(args.file, exc.line or doc.line_of(path), exc.message)
+        return 1
+    except ValueError as exc:
+        report(args.file, doc.line_of(path), f"{args.field}: {exc}")
+        return 1
+    try:
+        applied = doc.apply(set_path_value(path, value))
+    except (EditError, FieldPathError) as exc:
+        report(args.file, exc.line, exc.message)
+        return 1
+    if applied is None:
+        return 0
+    try:
+        safe_save(args.file, doc.to_bytes(), identity)
+    except SaveConflict as exc:
+        report(args.file, None, f"not written: {exc.reason} since it was read")
+        return 1
+    except OSError as exc:
+        report(args.file, None, f"not written: {exc.strerror or exc}")
+        return 1
+    return 0
+
+
+def bump_document(doc: ArticleDocument, fields: list[str], date: dt.date) -> bool:
+    """Set each date field to `date` in the file's own form; True if anything changed."""
+    changed = False
+    for field in fields:
+        if field in doc.data:
+            current = doc.data[field]
+            value = date if isinstance(current, dt.date) or current is None else date.isoformat()
+            op = SetValue((field,), value)
+        else:
+            keys = list(doc.data)
+            present = [k for k in DATE_FIELDS_IN_ORDER if k in doc.data]
+            after = keys.index(present[-1]) + 1 if present else len(keys)
+            op = AddKey((), field, date, before=keys[after] if after < len(keys) else None)
+        if doc.apply(op) is not None:
+            changed = True
+    return changed
+
+
+def run_bump(args) -> int:
+    try:
+        date = parse_date(args.date)
+    except ValueError as exc:
+        print(f"corpus-editor bump: --date: {exc}", file=sys.stderr)
+        return 2
+    fields = args.fields or ["last_verified"]
+    for field in fields:
+        try:
+            if len(parse_path(field)) != 1:
+                raise FieldPathError(f"--field must name a top-level field, not {field!r}")
+        except FieldPathError as exc:
+            print(f"corpus-editor bump: {exc.message}", file=sys.stderr)
+            return 2
+    counts = {"updated": 0, "current": 0, "failed": 0, "skipped": 0}
+    for path in iter_article_files(args.paths):
+        name = os.fspath(path)
+        try:
+            doc, identity = load(name)
+        except NotAnArticle:
+            counts["skipped"] += 1
+            continue
+        except ArticleError as exc:
+            report(name, exc.line, exc.message)
+            counts["failed"] += 1
+            continue
+        except OSError as exc:
+            report(name, None, exc.strerror or str(exc))
+            counts["failed"] += 1
+            continue
+        before = doc.text
+        try:
+            changed = bump_document(doc, fields, date)
+        except (EditError, FieldPathError) as exc:
+            report(name, exc.line, exc.message)
+            counts["failed"] += 1
+            continue
+        if not changed:
+            counts["current"] += 1
+            continue
+        if args.dry_run:
+            sys.stdout.writelines(difflib.unified_diff(
+                before.splitlines(keepends=True), doc.text.splitlines(keepends=True),
+                fromfile=name, tofile=name))
+            counts["updated"] += 1
+            continue
+        try:
+            safe_save(name, doc.to_bytes(), identity)
+        except (SaveConflict, OSError) as exc:
+            report(name, None, f"not written: {getattr(exc, 'reason', None) or exc}")
+            counts["failed"] += 1
+            continue
+        counts["updated"] += 1
+    verb = "would update" if args.dry_run else "updated"
+    print(f"bump: {counts['updated']} {verb}, {counts['current']} already at {date.isoformat()}, "
+          f"{counts['failed']} failed, {counts['skipped']} not articles", file=sys.stderr)
+    return 1 if counts["failed"] else 0

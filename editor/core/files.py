@@ -1,0 +1,127 @@
+"""File I/O: reading with an identity, and the safe save.
+
+A save writes a temporary file in the same folder, fsyncs it, gives it the original's mode and renames
+it over the original, so a crash leaves the old or the new file, never half of one. A symlink is
+written through (its target replaced), and a file that changed since it was loaded is not
+overwritten: that is a conflict for the user to see.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from editor.core.errors import SaveConflict
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a file was when we read or wrote it: enough to tell our own write from someone else's."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: str | os.PathLike, data: bytes) -> FileIdentity:
+        st = os.stat(path)
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino, hashlib.sha256(data).hexdigest())
+
+    def same_stat(self, st: os.stat_result) -> bool:
+        return (st.st_size, st.st_mtime_ns, st.st_ino) == (self.size, self.mtime_ns, self.inode)
+
+    def matches(self, path: str | os.PathLike) -> bool:
+        """Is the file still what we recorded? Stat first; the hash settles a same-stat doubt."""
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return False
+        if st.st_size != self.size:
+            return False
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return False
+        return hashlib.sha256(data).hexdigest() == self.sha256
+
+
+def read_with_identity(path: str | os.PathLike) -> tuple[bytes, FileIdentity]:
+    data = Path(path).read_bytes()
+    return data, FileIdentity.of(path, data)
+
+
+def safe_save(path: str | os.PathLike, data: bytes, expected: FileIdentity | None,
+              allow_missing: bool = False) -> FileIdentity:
+    """Atomically replace `path` with `data`; raise SaveConflict if it is not what `expected` says."""
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    if expected is not None:
+        if st is None and not allow_missing:
+            raise SaveConflict(os.fspath(path), "the file was deleted")
+        if st is not None and not expected.matches(real):
+            raise SaveConflict(os.fspath(path), "its content changed")
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    folder = os.path.dirname(real) or "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(real) + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), mode)
+            if st is not None and hasattr(os, "fchown"):
+                with contextlib.suppress(PermissionError):
+                    os.fchown(handle.fileno(), st.st_uid, st.st_gid)
+        os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_folder(folder)
+    return FileIdentity.of(real, data)
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def iter_article_files(paths, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES):
+    """Files under `paths` that may be articles, in a stable order; hidden folders are skipped.
+
+    A path given explicitly is yielded whatever its suffix (a missing one too: the caller reports it).
+    """
+    for given in paths:
+        given = Path(given)
+        if not given.is_dir():
+            yield given
+            continue
+        for folder, dirs, files in os.walk(given):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.lower().endswith(suffixes) and not name.startswith("."):
+                    yield Path(folder, name)

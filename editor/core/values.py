@@ -1,0 +1,102 @@
+"""Converting front matter values for output and from command-line text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+from editor.core.yamltree import resolve_plain
+
+TRUE_WORDS = {"true", "yes", "on", "1"}
+FALSE_WORDS = {"false", "no", "off", "0"}
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_key(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return str(value)
+    return value
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    return format_scalar(key)
+
+
+def format_scalar(value: Any) -> str:
+    """A scalar as `get` prints it: raw text, ISO dates, true/false, null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    return format_scalar(value)
+
+
+def convert_like(text: str, current: Any) -> Any:
+    """Read command-line `text` as a value of the same type as `current`; ValueError if it is not."""
+    if isinstance(current, bool):
+        lowered = text.strip().lower()
+        if lowered in TRUE_WORDS:
+            return True
+        if lowered in FALSE_WORDS:
+            return False
+        raise ValueError(f"{text!r} is not a boolean (true or false)")
+    if isinstance(current, int):
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not an integer") from None
+    if isinstance(current, float):
+        try:
+            return float(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+    if isinstance(current, dt.datetime):
+        try:
+            return dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date-time (YYYY-MM-DDTHH:MM:SS)") from None
+    if isinstance(current, dt.date):
+        return parse_date(text)
+    if isinstance(current, dict | list):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"a list or mapping must be given as JSON ({exc.msg})") from None
+        if not isinstance(value, type(current)):
+            raise ValueError(f"expected a JSON {'object' if isinstance(current, dict) else 'array'}")
+        return value
+    if current is None:
+        return read_scalar(text)
+    return text
+
+
+def read_scalar(text: str) -> Any:
+    """A new value read as a YAML scalar would be: `12` is a number, `2026-01-01` a date, `x` text."""
+    return resolve_plain(text) if text == text.strip() else text
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip()
+    if text == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or 'today')") from None
