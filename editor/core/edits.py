@@ -567,7 +567,7 @@ class _Planner:
             if edit is not None:
                 return edit
             start, end = node.start, self.line_end(self.tight_end(node))
-            return TextEdit(start, self.text[start:end], self.scalar_text(value, '"'))
+            return TextEdit(start, self.text[start:end], self.scalar_text(value, '"' if isinstance(value, str) else ""))
         new = self.scalar_text(value, node.style, flow)
         if node.start == node.end and self.text[node.start - 1 : node.start] in (":", "-"):
             new = " " + new

@@ -100,6 +100,8 @@ def inline_scalar(value: Any, style: str = "", flow: bool = False) -> tuple[str,
     """
     if not isinstance(value, str):
         text = canonical(value)
+        if value is None:
+            return text, None  # null has no quoted form: quotes would make it the word "null"
         if style == "'":
             return single_quoted(text), text
         if style == '"':

@@ -179,6 +179,8 @@ def parse_tree(text: str, start: int, end: int, line_of) -> Node | None:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and mark.index >= len(source.rstrip()):
+            mark = exc.context_mark  # "unexpected end of stream": point at where the construct began
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         line = line_of(start + min(mark.index, len(source))) if mark is not None else None
         raise ArticleError(f"malformed YAML: {message}", line=line, code="yaml-error") from None
@@ -193,17 +195,16 @@ def _check_expansion(root: Node, line_of) -> None:
     """Refuse documents whose aliases expand to more nodes than any article has (alias bombs)."""
     sizes: dict[int, int] = {}
     order: list[Node] = []
-    stack = [root]
-    seen: set[int] = set()
-    while stack:  # post-order without recursion
-        node = stack.pop()
-        if id(node) in seen:
+    # post-order in document order: an anchor is always complete before any alias to it is reached
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded or node.kind in ("scalar", "alias"):
             order.append(node)
             continue
-        seen.add(id(node))
-        stack.append(node)
-        stack.extend(n for pair in node.pairs for n in pair)
-        stack.extend(node.items)
+        stack.append((node, True))
+        children = [n for pair in node.pairs for n in pair] + node.items
+        stack.extend((child, False) for child in reversed(children))
     for node in order:
         if id(node) in sizes:
             continue
