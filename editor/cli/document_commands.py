@@ -14,7 +14,7 @@ from editor.core.document import ArticleDocument
 from editor.core.edits import AddKey, SetValue, set_path_value
 from editor.core.errors import ArticleError, EditError, FieldPathError, NotAnArticle, SaveConflict
 from editor.core.fieldpath import parse_path
-from editor.core.files import FileIdentity, iter_article_files, read_with_identity, safe_save
+from editor.core.files import FileIdentity, iter_article_files, read_with_identity, safe_save, sync_folders
 from editor.core.values import convert_like, format_value, parse_date, read_scalar
 
 DATE_FIELDS_IN_ORDER = ("created_date", "last_verified", "updated")
@@ -177,6 +177,7 @@ def run_bump(args) -> int:
             print(f"corpus-editor bump: {exc.message}", file=sys.stderr)
             return 2
     counts = {"updated": 0, "current": 0, "failed": 0, "skipped": 0}
+    written_folders: set[str] = set()
     for path in iter_article_files(args.paths):
         name = os.fspath(path)
         try:
@@ -209,12 +210,14 @@ def run_bump(args) -> int:
             counts["updated"] += 1
             continue
         try:
-            safe_save(name, doc.to_bytes(), identity)
+            safe_save(name, doc.to_bytes(), identity, sync_folder=False)
         except (SaveConflict, OSError) as exc:
             report(name, None, f"not written: {getattr(exc, 'reason', None) or exc}")
             counts["failed"] += 1
             continue
+        written_folders.add(os.path.dirname(os.path.realpath(name)))
         counts["updated"] += 1
+    sync_folders(written_folders)
     verb = "would update" if args.dry_run else "updated"
     print(f"bump: {counts['updated']} {verb}, {counts['current']} already at {date.isoformat()}, "
           f"{counts['failed']} failed, {counts['skipped']} not articles", file=sys.stderr)

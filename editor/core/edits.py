@@ -253,11 +253,28 @@ def _verify(old: ArticleDocument, new: ArticleDocument, op: Operation) -> str | 
         return f"the value would read back as {_short(actual)}, not {_short(intended)}"
     if target is None:  # an empty front matter: the root is the edited value
         expected = actual
-    else:
+    elif "&" not in old.source.front_matter:  # no anchors: only the edited path can change
+        expected = _replaced(old.data, path, actual)
+    else:  # an anchored value also changes every alias to it
         expected = to_python(old.root, old.lines.line, {id(target): actual})
     if not strict_equal(expected if expected is not None else {}, new.data):
         return "other fields would change"
     return None
+
+
+def _replaced(data: Any, path: Path, value: Any) -> Any:
+    """`data` with the value at `path` replaced, copying only the containers along the path."""
+    if not path:
+        return value
+    step = path[0]
+    if isinstance(data, list):
+        copy = list(data)
+        copy[step] = _replaced(data[step], path[1:], value)
+        return copy
+    copy = dict(data)
+    key = next((k for k in data if k == step or (not isinstance(k, str) and str(k) == step)), step)
+    copy[key] = _replaced(data[key], path[1:], value)
+    return copy
 
 
 def _short(value: Any) -> str:

@@ -59,8 +59,11 @@ def read_with_identity(path: str | os.PathLike) -> tuple[bytes, FileIdentity]:
 
 
 def safe_save(path: str | os.PathLike, data: bytes, expected: FileIdentity | None,
-              allow_missing: bool = False) -> FileIdentity:
-    """Atomically replace `path` with `data`; raise SaveConflict if it is not what `expected` says."""
+              allow_missing: bool = False, sync_folder: bool = True) -> FileIdentity:
+    """Atomically replace `path` with `data`; raise SaveConflict if it is not what `expected` says.
+
+    A batch may pass `sync_folder=False` and call `sync_folders` once for all the folders it wrote.
+    """
     real = os.path.realpath(path)
     try:
         st = os.stat(real)
@@ -93,8 +96,15 @@ def safe_save(path: str | os.PathLike, data: bytes, expected: FileIdentity | Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_folder(folder)
+    if sync_folder:
+        sync_folders([folder])
     return FileIdentity.of(real, data)
+
+
+def sync_folders(folders) -> None:
+    """fsync folders so the renames in them survive a power cut."""
+    for folder in set(map(os.fspath, folders)):
+        _fsync_folder(folder)
 
 
 def _fsync_folder(folder: str) -> None:

@@ -24,6 +24,11 @@ except AttributeError:  # pragma: no cover - libyaml missing: the pure-Python pa
     _Loader = yaml.SafeLoader
 
 MAX_EXPANDED_NODES = 100_000
+
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_SeqStart, _SeqEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MapStart, _MapEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_DocStart = yaml.DocumentStartEvent
 MAX_DEPTH = 200
 
 _CORE = "tag:yaml.org,2002:"
@@ -47,6 +52,9 @@ _DATETIME = re.compile(
 )
 
 
+_NO_ITEMS: list = []  # shared by scalars and aliases, never appended to
+
+
 class Node:
     """One YAML node. Indices are into the whole file's text."""
 
@@ -63,8 +71,8 @@ class Node:
         self.value = ""  # scalar source value (already unescaped by the parser)
         self.tag: str | None = None  # explicit tag, if any
         self.anchor: str | None = None
-        self.items: list[Node] = []
-        self.pairs: list[tuple[Node, Node]] = []
+        self.items: list[Node] = _NO_ITEMS  # a fresh list for sequences
+        self.pairs: list[tuple[Node, Node]] = _NO_ITEMS  # a fresh list for mappings
         self.target: Node | None = None  # alias: the anchored node
 
     def resolved(self) -> Node:
@@ -120,37 +128,41 @@ def parse_tree(text: str, start: int, end: int, line_of) -> Node | None:
             parent.pairs.append((pending_key[-1], node))
             pending_key[-1] = None
 
+    has_alias = False
     try:
         loader = _Loader(source)
         try:
-            while loader.check_event():
+            while True:
                 ev = loader.get_event()
-                kind = type(ev).__name__
-                if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
-                    continue
-                if kind == "DocumentStartEvent":
-                    if root is not None:
-                        fail("more than one YAML document in the front matter", ev.start_mark.index)
-                    continue
-                s, e = ev.start_mark.index, ev.end_mark.index
-                if kind == "ScalarEvent":
-                    node = Node("scalar", start + s, start + _skip_properties(source, s, e), start + e)
+                if ev is None:
+                    break
+                cls = ev.__class__
+                if cls is _ScalarEvent:
+                    s, e = ev.start_mark.index, ev.end_mark.index
+                    content = _skip_properties(source, s, e) if source[s : s + 1] in ("&", "!") else s
+                    node = Node("scalar", start + s, start + content, start + e)
                     node.style = ev.style or ""
                     node.value = ev.value
                     if (ev.tag is not None and not (ev.implicit[0] or ev.implicit[1])) or ev.tag == "!":
                         node.tag = ev.tag
-                elif kind in ("SequenceStartEvent", "MappingStartEvent"):
-                    node = Node("seq" if kind[0] == "S" else "map", start + s,
-                                start + _skip_properties(source, s, len(source)), start + e)
+                elif cls is _SeqStart or cls is _MapStart:
+                    s, e = ev.start_mark.index, ev.end_mark.index
+                    content = _skip_properties(source, s, len(source)) if source[s : s + 1] in ("&", "!") else s
+                    node = Node("seq" if cls is _SeqStart else "map", start + s, start + content, start + e)
+                    if cls is _SeqStart:
+                        node.items = []
+                    else:
+                        node.pairs = []
                     node.flow = bool(ev.flow_style)
                     if ev.tag is not None and not ev.implicit:
                         node.tag = ev.tag
-                elif kind in ("SequenceEndEvent", "MappingEndEvent"):
+                elif cls is _SeqEnd or cls is _MapEnd:
                     closed = stack.pop()
                     pending_key.pop()
-                    closed.end = start + e
+                    closed.end = start + ev.end_mark.index
                     continue
-                elif kind == "AliasEvent":
+                elif cls is _AliasEvent:
+                    s, e = ev.start_mark.index, ev.end_mark.index
                     target = anchors.get(ev.anchor)
                     if target is None:
                         fail(f"alias *{ev.anchor} names no anchor", s)
@@ -159,9 +171,14 @@ def parse_tree(text: str, start: int, end: int, line_of) -> Node | None:
                     node = Node("alias", start + s, start + s, start + e)
                     node.target = target
                     node.anchor = ev.anchor
+                    has_alias = True
                     attach(node, s)
                     continue
-                else:  # pragma: no cover - no other event kinds exist
+                elif cls is _DocStart:
+                    if root is not None:
+                        fail("more than one YAML document in the front matter", ev.start_mark.index)
+                    continue
+                else:  # stream start/end, document end
                     continue
                 if node.tag is not None and node.tag not in _ALLOWED_TAGS:
                     fail(f"tag {node.tag} is not allowed in an article (tags are never constructed)", s,
@@ -169,7 +186,19 @@ def parse_tree(text: str, start: int, end: int, line_of) -> Node | None:
                 if ev.anchor:
                     node.anchor = ev.anchor
                     anchors[ev.anchor] = node
-                attach(node, s)
+                if stack:  # attach (inlined: this loop runs for every node of every article)
+                    parent = stack[-1]
+                    if parent.kind == "seq":
+                        parent.items.append(node)
+                    elif pending_key[-1] is None:
+                        if node.kind != "scalar":
+                            fail("complex mapping keys are not supported", s)
+                        pending_key[-1] = node
+                    else:
+                        parent.pairs.append((pending_key[-1], node))
+                        pending_key[-1] = None
+                else:
+                    attach(node, s)
                 if node.kind != "scalar":
                     if len(stack) >= MAX_DEPTH:
                         fail(f"nesting deeper than {MAX_DEPTH} levels", s)
@@ -186,7 +215,7 @@ def parse_tree(text: str, start: int, end: int, line_of) -> Node | None:
         raise ArticleError(f"malformed YAML: {message}", line=line, code="yaml-error") from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"malformed YAML: {exc}", line=line_of(start), code="yaml-error") from None
-    if root is not None:
+    if root is not None and has_alias:
         _check_expansion(root, line_of)
     return root
 
@@ -220,8 +249,13 @@ def _check_expansion(root: Node, line_of) -> None:
                 line=line_of(node.start), code="alias-bomb")
 
 
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(value: str) -> Any:
     """The Python value of a plain (unquoted) scalar."""
+    if value and value[0] not in _MAYBE_NOT_TEXT:
+        return value
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -297,31 +331,34 @@ def to_python(root: Node | None, line_of, overrides: dict[int, Any] | None = Non
     memo: dict[int, Any] = dict(overrides or {})
 
     def convert(node: Node) -> Any:
-        node = node.resolved()
-        key = id(node)
-        if key in memo:
-            return memo[key]
-        if node.kind == "scalar":
-            result = scalar_value(node, line_of)
-        elif node.kind == "seq":
-            result = []
-            memo[key] = result
+        if node.kind == "alias":
+            node = node.target
+        if memo and id(node) in memo:
+            return memo[id(node)]
+        kind = node.kind
+        if kind == "scalar":
+            if node.tag is None:
+                return node.value if node.style else resolve_plain(node.value)
+            return _tagged_scalar(node, line_of(node.start))
+        if kind == "seq":
+            result: Any = []
+            if node.anchor:
+                memo[id(node)] = result
             result.extend(convert(item) for item in node.items)
-        else:
-            result = {}
-            memo[key] = result
-            for key_node, value_node in node.pairs:
-                k = convert(key_node)
-                try:
-                    hash(k)
-                except TypeError:
-                    raise ArticleError("complex mapping keys are not supported",
-                                       line=line_of(key_node.start)) from None
-                if k in result:
-                    raise ArticleError(f"duplicate key {k!r}", line=line_of(key_node.start),
-                                       code="duplicate-key")
-                result[k] = convert(value_node)
-        memo[key] = result
+            return result
+        result = {}
+        if node.anchor:
+            memo[id(node)] = result
+        for key_node, value_node in node.pairs:
+            k = convert(key_node)
+            try:
+                hash(k)
+            except TypeError:
+                raise ArticleError("complex mapping keys are not supported",
+                                   line=line_of(key_node.start)) from None
+            if k in result:
+                raise ArticleError(f"duplicate key {k!r}", line=line_of(key_node.start), code="duplicate-key")
+            result[k] = convert(value_node)
         return result
 
     return convert(root)
