@@ -523,15 +523,19 @@ class _Planner:
                 return [f"{head} {block[0]}", *block[1]]
         return [f"{head} {self.scalar_text(value, style)}"]
 
-    def item_lines(self, value: Any, dash_col: int, hints: dict[str, str]) -> list[str]:
-        """`- value` as lines; the first without indentation, the rest indented absolutely."""
+    def item_lines(self, value: Any, dash_col: int, hints: dict[str, str], gap: int = 2) -> list[str]:
+        """`- value` as lines; the first without indentation, the rest indented absolutely.
+
+        `gap` is how far the item's content sits right of its dash (`- id:` 2, `-   id:` 4).
+        """
         if isinstance(value, dict):
             if not value:
                 return ["- {}"]
             lines: list[str] = []
+            dash = "-" + " " * (gap - 1)
             for i, (k, v) in enumerate(value.items()):
-                sub = self.entry_lines(k, v, dash_col + 2, hints)
-                lines.append(("- " if i == 0 else " " * (dash_col + 2)) + sub[0])
+                sub = self.entry_lines(k, v, dash_col + gap, hints)
+                lines.append((dash if i == 0 else " " * (dash_col + gap)) + sub[0])
                 lines.extend(sub[1:])
             return lines
         if isinstance(value, list | tuple):
@@ -702,7 +706,10 @@ class _Planner:
             hints = {"": node.items[0].style}
         first_dash = self.dash_of(node.items[0])
         dash_col = self.column(first_dash)
-        sub = self.item_lines(value, dash_col, hints)
+        model = node.items[min(index, count - 1)]  # the neighbour whose layout the new item copies
+        model_dash = self.dash_of(model)
+        gap = model.props_start - model_dash if self.line_start(model.props_start) == self.line_start(model_dash) else 2
+        sub = self.item_lines(value, dash_col, hints, max(gap, 2) if isinstance(value, dict) else 2)
         if index == count:
             at = self.after_line(self.tight_end(node.items[-1]))
             new = " " * dash_col + self.nl.join(sub) + self.nl
