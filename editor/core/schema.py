@@ -1,0 +1,711 @@
+"""The article schema: one declaration for validation, typed edits and the generated form.
+
+The default schema is `resources/schema.yaml`: JSON Schema (draft 2020-12) written in YAML, whose
+`x-` keys carry the form's hints (label, help, order, widget, summary fields of object lists).
+
+A corpus can bring its own schema in a file named `.corpus-schema.yaml` at its root (the folder that
+also holds `.git`, usually). The file is YAML with three optional keys:
+
+    extends: default        # merge `schema` into the default (the default); `none` replaces it
+    schema:                 # JSON Schema in YAML, merged into the default one:
+      required: [id, title, category, language, confidence, last_verified, status]
+      properties:           #   mappings merge key by key, any other value (list, string, number)
+        status:             #   replaces the default's, and `null` deletes the key
+          enum: [draft, review, published]
+        reviewer: {type: string, x-label: Reviewer, x-order: 45}
+    rules:                  # corpus rule settings (see editor.core.rules.RuleConfig)
+      stale_warning_days: 90
+      stale_error_days: 365
+      min_sources_for_high: 2
+      severity: {homepage-source: error, missing-section: off}
+
+A file without a `schema` key whose top level looks like JSON Schema (`properties`, `type`,
+`required`, `$schema`...) is taken as the `schema` part itself. Unknown fields are never an error
+unless the schema says so (`additionalProperties: false`).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+from editor.core.errors import ArticleError, CorpusEditorError
+from editor.core.fieldpath import format_path
+from editor.core.source import LineMap
+from editor.core.yamltree import parse_tree, to_python
+from editor.paths import resource
+
+DEFAULT_SCHEMA_PATH = resource("schema.yaml")
+CORPUS_SCHEMA_NAME = ".corpus-schema.yaml"
+
+WIDGETS = ("line", "text", "enum", "date", "bool", "int", "number", "url", "string-list", "object-list",
+           "object", "yaml")
+
+_SCHEMA_KEYS = {"$schema", "$id", "$defs", "type", "properties", "required", "items", "patternProperties",
+                "additionalProperties", "allOf", "anyOf", "oneOf", "title", "description"}
+_FILE_KEYS = {"extends", "schema", "rules"}
+
+
+class SchemaError(CorpusEditorError):
+    """A schema or corpus configuration file that cannot be used."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or "<schema>"
+        if self.line:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
+
+
+# -- formats ------------------------------------------------------------------------------------------
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+_NETWORK_SCHEMES = {"http", "https", "ftp", "ftps"}
+
+
+def is_date_text(value: str) -> bool:
+    if not _DATE_TEXT.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_PLAIN_WEB_URL = re.compile(r"^(?:https?|ftps?)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f]*)?$")
+_BAD_URI_CHAR = re.compile(r"[\s\x00-\x1f]")
+
+
+def is_uri_text(value: str) -> bool:
+    if _PLAIN_WEB_URL.match(value):
+        return True  # the common case, without urlsplit
+    if not value or _BAD_URI_CHAR.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    if not parts.scheme or not _URI_SCHEME.match(parts.scheme):
+        return False
+    if parts.scheme.lower() in _NETWORK_SCHEMES:
+        try:
+            return bool(parts.netloc) and bool(parts.hostname)
+        except ValueError:
+            return False
+    return bool(value[len(parts.scheme) + 1 :])
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date")
+    def _date(instance: object) -> bool:
+        return not isinstance(instance, str) or is_date_text(instance)
+
+    @checker.checks("uri")
+    def _uri(instance: object) -> bool:
+        return not isinstance(instance, str) or is_uri_text(instance)
+
+    return checker
+
+
+FORMAT_CHECKER = _format_checker()
+
+
+# -- plain values as JSON values ------------------------------------------------------------------------
+def key_text(key: Any) -> str:
+    """A mapping key as field-path text (the same spelling `ArticleDocument.get` accepts)."""
+    if isinstance(key, str):
+        return key
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, dt.date):
+        return key.isoformat()
+    return str(key)
+
+
+def to_json_value(value: Any) -> Any:
+    """The front matter as JSON values: dates become `YYYY-MM-DD` text, keys become text."""
+    if isinstance(value, dict):
+        return {key if isinstance(key, str) else key_text(key): to_json_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# -- messages -----------------------------------------------------------------------------------------
+_TYPE_WORDS = {
+    "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+    "array": "a list", "object": "a mapping of fields", "null": "empty",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else yaml_scalar_text(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def yaml_scalar_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _number(value: Any) -> str:
+    return yaml_scalar_text(value)
+
+
+def _range_phrase(schema: dict) -> str:
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    if low is not None and high is not None:
+        return f"between {_number(low)} and {_number(high)}"
+    if low is not None:
+        return f"at least {_number(low)}" if "minimum" in schema else f"more than {_number(low)}"
+    return f"at most {_number(high)}" if "maximum" in schema else f"less than {_number(high)}"
+
+
+def describe_error(error: ValidationError) -> list[tuple[tuple, str]]:
+    """(field path relative to the validated instance, message) for one jsonschema error.
+
+    Messages start lowercase without the field's name (`must be one of high, medium, low, not
+    'certain'`) and say what a good value looks like.
+    """
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        deepest = best_match(error.context)
+        return describe_error(deepest) if deepest is not None else [(tuple(error.absolute_path), error.message)]
+    path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    instance = error.instance
+    kind = error.validator
+    value = error.validator_value
+    if kind == "required":
+        missing = [name for name in value if isinstance(instance, dict) and name not in instance
+                   and repr(name) in error.message]
+        return [((*path, name), "required field is missing: add it") for name in missing[:1]] or [
+            (path, error.message)]
+    if kind == "type":
+        types = value if isinstance(value, list) else [value]
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        found = _TYPE_WORDS.get(_json_type(instance), _json_type(instance))
+        return [(path, f"must be {wanted}, not {found} ({_shown(instance)})"
+                 if not isinstance(instance, (dict, list)) else f"must be {wanted}, not {found}")]
+    if kind == "enum":
+        return [(path, f"must be one of {', '.join(yaml_scalar_text(v) for v in value)}, not {_shown(instance)}")]
+    if kind == "const":
+        return [(path, f"must be {_shown(value)}, not {_shown(instance)}")]
+    if kind == "format":
+        if value == "date":
+            return [(path, f"must be a date written YYYY-MM-DD, not {_shown(instance)}")]
+        if value == "uri":
+            return [(path, f"must be a full URL such as https://example.org/page, not {_shown(instance)}")]
+        return [(path, f"must be in the {value} format, not {_shown(instance)}")]
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return [(path, f"must be {_range_phrase(schema)}, not {_shown(instance)}")]
+    if kind == "pattern":
+        hint = schema.get("x-pattern-help")
+        if hint:
+            return [(path, f"must be {hint}; {_shown(instance)} is not")]
+        return [(path, f"must match the pattern {value}; {_shown(instance)} does not")]
+    if kind == "minLength":
+        return [(path, "must not be empty" if value == 1 else f"must be at least {value} characters long")]
+    if kind == "maxLength":
+        return [(path, f"must be at most {value} characters long")]
+    if kind == "minItems":
+        return [(path, "must not be empty" if value == 1 else f"must have at least {value} items")]
+    if kind == "maxItems":
+        return [(path, f"must have at most {value} items")]
+    if kind == "uniqueItems":
+        return [(path, "must not repeat an item: remove the duplicates")]
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        extras = [k for k in instance if k not in known and not any(p.search(k) for p in patterns)]
+        if extras:
+            return [((*path, k), "is not a field the corpus schema allows: remove it or declare it in "
+                     f"{CORPUS_SCHEMA_NAME}") for k in extras]
+    return [(path, error.message)]
+
+
+# -- form description -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the generated form, from the schema and its `x-` hints."""
+
+    name: str
+    label: str
+    help: str
+    widget: str  # one of WIDGETS
+    enum: tuple = ()
+    required: bool = False
+    summary: tuple[str, ...] = ()  # object lists: fields shown in an item's summary line
+    items: tuple[FieldSpec, ...] = ()  # object lists: an item's fields; objects: their fields
+    suggestions: tuple = ()  # free-text fields: values to offer
+    minimum: float | None = None
+    maximum: float | None = None
+    order: float = 0
+    schema: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def _types(schema: dict) -> list[str]:
+    declared = schema.get("type")
+    if declared is None:
+        return []
+    return list(declared) if isinstance(declared, list) else [declared]
+
+
+def infer_widget(schema: dict) -> str:
+    widget = schema.get("x-widget")
+    if widget in WIDGETS:
+        return widget
+    types = _types(schema)
+    if "enum" in schema:
+        return "enum"
+    fmt = schema.get("format")
+    if len(types) != 1:
+        return "yaml"
+    kind = types[0]
+    if kind == "string":
+        return "date" if fmt == "date" else "url" if fmt == "uri" else "line"
+    if kind == "boolean":
+        return "bool"
+    if kind == "integer":
+        return "int"
+    if kind == "number":
+        return "number"
+    if kind == "array":
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        item_types = _types(items)
+        if item_types == ["string"]:
+            return "string-list"
+        if item_types == ["object"] and items.get("properties"):
+            return "object-list"
+        return "yaml"
+    if kind == "object" and schema.get("properties"):
+        return "object"
+    return "yaml"
+
+
+def _default_label(name: str) -> str:
+    text = name.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:] if text else name
+
+
+# -- the schema -------------------------------------------------------------------------------------------
+class Schema:
+    """A merged article schema with its compiled validator."""
+
+    def __init__(self, json_schema: dict, settings: dict | None = None, sources: Iterable[str] = ()):
+        sources = tuple(sources)
+        try:
+            Draft202012Validator.check_schema(json_schema)
+        except jsonschema.SchemaError as exc:
+            where = format_path(tuple(exc.absolute_path)) or "the top level"
+            raise SchemaError(f"not a valid JSON Schema at {where}: {exc.message}",
+                              sources[-1] if sources else None) from None
+        self.json_schema = json_schema
+        self.settings: dict = settings or {}
+        self.sources = tuple(sources)  # files the schema was read from, default first
+        self.validator = Draft202012Validator(json_schema, format_checker=FORMAT_CHECKER)
+        self._sub_validators: dict[int, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<Schema from {', '.join(self.sources) or 'memory'}>"
+
+    # -- structure ------------------------------------------------------------------------------
+    def iter_errors(self, data: dict) -> Iterable[ValidationError]:
+        """jsonschema errors for a document's front matter (plain values, see `ArticleDocument.data`)."""
+        return self.validator.iter_errors(to_json_value(data))
+
+    def _deref(self, schema: Any) -> Any:
+        seen = 0
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 20:
+            ref = schema["$ref"]
+            if not ref.startswith("#/"):
+                break
+            target: Any = self.json_schema
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                target = target.get(part) if isinstance(target, dict) else None
+            if not isinstance(target, dict):
+                return None
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            schema = {**target, **rest} if rest else target
+            seen += 1
+        return schema
+
+    def field(self, path: tuple = ()) -> dict | None:
+        """The subschema for a field path (`("atomic_facts", 1, "source_url")`), or None if undeclared."""
+        node: Any = self._deref(self.json_schema)
+        for step in path:
+            if not isinstance(node, dict):
+                return None
+            if isinstance(step, int):
+                node = node.get("items")
+            else:
+                props = node.get("properties") or {}
+                if step in props:
+                    node = props[step]
+                else:
+                    extra = node.get("additionalProperties")
+                    node = next((sub for pattern, sub in (node.get("patternProperties") or {}).items()
+                                 if re.search(pattern, step)), extra if isinstance(extra, dict) else None)
+            node = self._deref(node)
+        return node if isinstance(node, dict) else None
+
+    def _object_schema(self, path: tuple) -> dict | None:
+        sub = self.field(path)
+        if sub is not None and "array" in _types(sub) and isinstance(sub.get("items"), dict):
+            sub = self._deref(sub["items"])
+        return sub if isinstance(sub, dict) else None
+
+    def form_fields(self, path: tuple = ()) -> list[FieldSpec]:
+        """The declared fields of the object at `path` (of its items, for a list), in form order."""
+        sub = self._object_schema(path)
+        if sub is None:
+            return []
+        return self._specs(sub)
+
+    def _specs(self, sub: dict, depth: int = 0) -> list[FieldSpec]:
+        required = set(sub.get("required") or ())
+        specs = []
+        for position, (name, raw) in enumerate((sub.get("properties") or {}).items()):
+            prop = self._deref(raw)
+            if not isinstance(prop, dict):
+                continue
+            specs.append(self._spec(name, prop, name in required, position, depth))
+        specs.sort(key=lambda spec: spec.order)
+        return specs
+
+    def _spec(self, name: str, prop: dict, required: bool, position: int, depth: int) -> FieldSpec:
+        widget = infer_widget(prop)
+        children: tuple[FieldSpec, ...] = ()
+        if depth < 8:
+            if widget == "object-list":
+                items = self._deref(prop.get("items"))
+                children = tuple(self._specs(items, depth + 1)) if isinstance(items, dict) else ()
+            elif widget == "object":
+                children = tuple(self._specs(prop, depth + 1))
+        order = prop.get("x-order")
+        return FieldSpec(
+            name=name,
+            label=str(prop.get("x-label") or prop.get("title") or _default_label(name)),
+            help=str(prop.get("x-help") or prop.get("description") or ""),
+            widget=widget,
+            enum=tuple(prop.get("enum") or ()),
+            required=required,
+            summary=tuple(prop.get("x-summary") or ()),
+            items=children,
+            suggestions=tuple(prop.get("x-suggestions") or ()),
+            minimum=prop.get("minimum"),
+            maximum=prop.get("maximum"),
+            order=float(order) if isinstance(order, (int, float)) else 1e9 + position,
+            schema=prop,
+        )
+
+    # -- typed values ------------------------------------------------------------------------------
+    def _validator_for(self, sub: dict):
+        key = id(sub)
+        validator = self._sub_validators.get(key)
+        if validator is None:
+            validator = self.validator.evolve(schema=sub)
+            self._sub_validators[key] = validator
+        return validator
+
+    def check_value(self, path: tuple, value: Any) -> list[str]:
+        """Messages (`confidence must be one of high, medium, low, not 'certain'`) when `value` breaks
+        the field's schema; empty when it fits or the field is not declared."""
+        sub = self.field(path)
+        if sub is None:
+            return []
+        messages = []
+        for error in self._validator_for(sub).iter_errors(to_json_value(value)):
+            for rel, message in describe_error(error):
+                messages.append(f"{format_path(tuple(path) + rel) or 'the front matter'} {message}")
+        return messages
+
+    def convert(self, path: tuple, text: str) -> Any:
+        """Turn command-line text into the field's declared type, or raise ValueError saying why not.
+
+        Dates stay `YYYY-MM-DD` text (the writer keeps the file's quoting); lists of strings take one
+        item per line, or a YAML flow list `[a, b]`; other lists, mappings and undeclared types are read
+        as YAML. An undeclared field keeps the text as it is.
+        """
+        path = tuple(path)
+        sub = self.field(path)
+        if sub is None:
+            return text
+        name = format_path(path)
+        value = self._convert(sub, text, name)
+        messages = self.check_value(path, value)
+        if messages:
+            raise ValueError("; ".join(messages))
+        return value
+
+    def _convert(self, sub: dict, text: str, name: str) -> Any:
+        enum = sub.get("enum")
+        types = _types(sub)
+        if enum:
+            for option in enum:
+                if isinstance(option, str) and option == text.strip():
+                    return option
+            for option in enum:
+                if isinstance(option, str) and option.lower() == text.strip().lower():
+                    return option
+            for option in enum:
+                if not isinstance(option, str) and yaml_scalar_text(option) == text.strip():
+                    return option
+            raise ValueError(f"{name} must be one of {', '.join(yaml_scalar_text(v) for v in enum)}")
+        if len(types) == 1:
+            kind = types[0]
+            if kind == "string":
+                if sub.get("format") == "date":
+                    stripped = text.strip()
+                    if not is_date_text(stripped):
+                        raise ValueError(f"{name} must be a date written YYYY-MM-DD, not {text!r}")
+                    return stripped
+                return text
+            if kind == "boolean":
+                word = text.strip().lower()
+                if word in ("true", "yes", "on", "1"):
+                    return True
+                if word in ("false", "no", "off", "0"):
+                    return False
+                raise ValueError(f"{name} must be true or false, not {text!r}")
+            if kind == "integer":
+                try:
+                    return int(text.strip())
+                except ValueError:
+                    raise ValueError(f"{name} must be a whole number, not {text!r}") from None
+            if kind == "number":
+                stripped = text.strip()
+                try:
+                    return int(stripped)
+                except ValueError:
+                    pass
+                try:
+                    number = float(stripped)
+                except ValueError:
+                    raise ValueError(f"{name} must be a number, not {text!r}") from None
+                if number != number or number in (float("inf"), float("-inf")):
+                    raise ValueError(f"{name} must be a finite number, not {text!r}")
+                return number
+            if kind == "array":
+                items = self._deref(sub.get("items"))
+                if isinstance(items, dict) and _types(items) == ["string"] and not text.lstrip().startswith("["):
+                    return [line.strip() for line in text.splitlines() if line.strip()]
+        value = parse_yaml_value(text, name)
+        if types and _json_type(value) not in types and not (_json_type(value) == "integer" and "number" in types):
+            if "string" in types:
+                return text
+            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+            raise ValueError(f"{name} must be {wanted}")
+        return value
+
+
+def parse_yaml_value(text: str, name: str = "value") -> Any:
+    """Read `text` as one YAML value with the same rules as article front matter."""
+    lines = LineMap(text)
+    try:
+        return to_python(parse_tree(text, 0, len(text), lines.line), lines.line)
+    except ArticleError as exc:
+        raise ValueError(f"{name}: {exc.message}") from None
+
+
+# -- loading ----------------------------------------------------------------------------------------------
+def find_corpus_root(path: str | Path) -> Path:
+    """The folder holding `.corpus-schema.yaml` or `.git`, walking up from a file or folder; else the
+    folder itself (a file's folder)."""
+    start = Path(path).absolute()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if (folder / CORPUS_SCHEMA_NAME).is_file() or (folder / ".git").exists():
+            return folder
+    return start
+
+
+@functools.lru_cache(maxsize=4)
+def _read_yaml_file(path: str, mtime_ns: int) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"cannot read the schema: {exc}", path) from None
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise SchemaError(f"malformed YAML: {message}", path, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise SchemaError(f"malformed YAML: {exc}", path) from None
+
+
+def _read_yaml(path: Path) -> Any:
+    return copy.deepcopy(_read_yaml_file(str(path), _mtime(path)))
+
+
+def default_json_schema() -> dict:
+    data = _read_yaml(DEFAULT_SCHEMA_PATH)
+    if not isinstance(data, dict):
+        raise SchemaError("the default schema is not a mapping", str(DEFAULT_SCHEMA_PATH))
+    return data
+
+
+def merge(base: Any, extension: Any) -> Any:
+    """Mappings merge key by key (`None` deletes a key); any other value replaces the base's."""
+    if not isinstance(base, dict) or not isinstance(extension, dict):
+        return copy.deepcopy(extension)
+    merged = dict(base)
+    for key, value in extension.items():
+        if value is None:
+            merged.pop(key, None)
+        elif key in merged:
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _split_corpus_file(data: Any, path: str) -> tuple[str, dict, dict]:
+    if data is None:
+        return "default", {}, {}
+    if not isinstance(data, dict):
+        raise SchemaError("a corpus schema file must be a mapping (extends / schema / rules)", path)
+    extends = data.get("extends", "default")
+    if extends is None:
+        extends = "default"
+    if extends not in ("default", "none"):
+        raise SchemaError(f"extends must be 'default' or 'none', not {extends!r}", path)
+    rules = data.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise SchemaError("rules must be a mapping of rule settings", path)
+    if "schema" in data:
+        unknown = sorted(str(k) for k in data if k not in _FILE_KEYS)
+        if unknown:
+            raise SchemaError(f"unknown key(s) {', '.join(unknown)}: the file takes extends, schema and rules",
+                              path)
+        schema = data.get("schema") or {}
+    else:
+        schema = {k: v for k, v in data.items() if k not in _FILE_KEYS}
+        unknown = sorted(str(k) for k in schema if k not in _SCHEMA_KEYS and not str(k).startswith("x-"))
+        if unknown:
+            raise SchemaError(f"unknown key(s) {', '.join(unknown)}: put the JSON Schema under `schema:`",
+                              path)
+    if not isinstance(schema, dict):
+        raise SchemaError("schema must be a mapping (JSON Schema written in YAML)", path)
+    return extends, schema, rules
+
+
+def load_schema_file(path: str | Path) -> Schema:
+    """The default schema combined with one corpus schema file (see the module documentation).
+
+    Schemas are cached while their files are unchanged: treat a returned Schema as read-only.
+    """
+    path = Path(path)
+    return _load_schema_file(str(path), _mtime(path), _mtime(DEFAULT_SCHEMA_PATH))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError as exc:
+        raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", str(path)) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _load_schema_file(path_text: str, mtime: int, default_mtime: int) -> Schema:
+    path = Path(path_text)
+    extends, extension, rules = _split_corpus_file(_read_yaml(path), str(path))
+    if extends == "none":
+        json_schema = extension
+        sources = (str(path),)
+    else:
+        json_schema = merge(default_json_schema(), extension)
+        sources = (str(DEFAULT_SCHEMA_PATH), str(path))
+    if not isinstance(json_schema, dict) or not json_schema:
+        raise SchemaError("the schema is empty: give `schema:` a JSON Schema or use `extends: default`",
+                          str(path))
+    return Schema(json_schema, rules, sources)
+
+
+def load_schema(corpus_root: Path | str | None = None) -> Schema:
+    """The schema for a corpus: the default one, extended or replaced by `corpus_root/.corpus-schema.yaml`.
+
+    Cached while the files are unchanged: treat the Schema as read-only."""
+    if corpus_root is not None:
+        candidate = Path(corpus_root) / CORPUS_SCHEMA_NAME
+        if candidate.is_file():
+            return load_schema_file(candidate)
+    return _default_schema(_mtime(DEFAULT_SCHEMA_PATH))
+
+
+@functools.lru_cache(maxsize=2)
+def _default_schema(mtime: int) -> Schema:
+    return Schema(default_json_schema(), {}, (str(DEFAULT_SCHEMA_PATH),))
+
+
+def date_value(value: Any) -> dt.date | None:
+    """A date field's value as a date: a `date` object or `YYYY-MM-DD` text; None otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and is_date_text(value.strip()):
+        return dt.date.fromisoformat(value.strip())
+    return None
+
+
+__all__ = [
+    "CORPUS_SCHEMA_NAME", "DEFAULT_SCHEMA_PATH", "FORMAT_CHECKER", "FieldSpec", "Schema", "SchemaError",
+    "date_value", "describe_error", "find_corpus_root", "infer_widget", "load_schema", "load_schema_file",
+    "merge", "parse_yaml_value", "to_json_value",
+]
