@@ -646,7 +646,7 @@ def iter_article_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
             collected = []
             for folder, dirs, files in os.walk(text):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                collected.extend(os.path.join(folder, name) for name in files
+                collected.extend(os.path.normpath(os.path.join(folder, name)) for name in files
                                  if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."))
             for path in sorted(collected):
                 take(path)
