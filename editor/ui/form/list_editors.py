@@ -1,0 +1,1072 @@
+"""Editors for lists: strings one per row, and lists of objects (facts, sources) as master-detail.
+
+A list of objects is a model (one summary line per item, with problem and confidence badges) in a
+QListView, and ONE detail form that edits the selected item: a thousand facts are a thousand model
+rows, not a thousand widgets. Every action (insert, duplicate, delete, move, drag) is a single core
+operation, so one undo takes it back.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core import edits
+from editor.core.problems import Problem
+from editor.core.schema import FieldSpec
+from editor.ui.form.widgets import (
+    ERROR_COLOR,
+    MISSING,
+    WARNING_COLOR,
+    FieldEditor,
+    FieldsForm,
+    problems_tooltip,
+    severity_color,
+)
+
+ROW_MIME = "application/x-corpus-editor-row"
+
+
+def _tool(parent: QWidget, text: str, tip: str, slot) -> QToolButton:
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip.split(" (")[0])
+    button.setAutoRaise(True)
+    button.clicked.connect(slot)
+    return button
+
+
+# -- ids ------------------------------------------------------------------------------------------------
+
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def fresh_id(existing: list[Any], like: str | None) -> str:
+    """A new id in the family of `like`: its trailing number bumped past every id of that family
+    (`af-topic-3` -> `af-topic-4`, `fact-x-009` -> `fact-x-010`); `like-2` when it has no number."""
+    taken = {str(i) for i in existing if i is not None}
+    if not like:
+        like = "item-0"
+    match = _TRAILING_NUMBER.match(like)
+    if match:
+        prefix, digits = match.group(1), match.group(2)
+    else:
+        prefix, digits = like + "-", "1"
+    width = len(digits) if digits.startswith("0") else 1
+    highest = int(digits)
+    for other in taken:
+        m = _TRAILING_NUMBER.match(other)
+        if m and m.group(1) == prefix:
+            highest = max(highest, int(m.group(2)))
+    number = highest + 1
+    candidate = f"{prefix}{number:0{width}d}"
+    while candidate in taken:
+        number += 1
+        candidate = f"{prefix}{number:0{width}d}"
+    return candidate
+
+
+# -- lists of strings -------------------------------------------------------------------------------------
+
+class _StringListView(QListWidget):
+    action = Signal(str)
+
+    def event(self, event):
+        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None \
+                and self.state() != QAbstractItemView.State.EditingState:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event):
+        action = self._key_action(event)
+        if action is not None and self.state() != QAbstractItemView.State.EditingState:
+            self.action.emit(action)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    @staticmethod
+    def _key_action(event) -> str | None:
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        key = event.key()
+        if ctrl and key == Qt.Key.Key_Up:
+            return "up"
+        if ctrl and key == Qt.Key.Key_Down:
+            return "down"
+        if ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return "add"
+        if key == Qt.Key.Key_Delete:
+            return "remove"
+        if event.matches(QKeySequence.StandardKey.Paste):
+            return "paste"
+        return None
+
+
+class StringListEditor(FieldEditor):
+    """One row per string: double-click, F2 or Enter edits a row; add, remove, move; a paste of several
+    lines adds one item per line (one undo step)."""
+
+    def build(self, layout):
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        self.view = _StringListView(self)
+        self.view.setWordWrap(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setAccessibleName(self.spec.label)
+        self.view.itemChanged.connect(self._item_changed)
+        self.view.itemDelegate().closeEditor.connect(lambda *_: QTimer.singleShot(0, self._editor_closed))
+        self.view.action.connect(self._action)
+        self.view.installEventFilter(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(0)
+        self.add_button = _tool(self, "+ Add", f"Add an item to {self.spec.label} (Ctrl+Enter)", self.add_item)
+        self.remove_button = _tool(self, "\u2212 Remove", "Remove the selected item (Delete)", self.remove_item)
+        self.up_button = _tool(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1))
+        self.down_button = _tool(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1))
+        self.count_label = QLabel(self)
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        for widget in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        box.addWidget(self.view)
+        box.addLayout(bar)
+        layout.addLayout(box)
+        self.setFocusProxy(self.view)
+        self._values: list[str] = []
+        self._pending_row: int | None = None
+        self._row_problems: dict[int, list[Problem]] = {}
+
+    def accepts(self, value):
+        return value is MISSING or value is None or (isinstance(value, list) and all(
+            isinstance(item, str) for item in value))
+
+    # showing -------------------------------------------------------------------------------------------
+    def show_value(self, value):
+        values = list(value) if isinstance(value, list) else []
+        self._values = values
+        self._pending_row = None
+        current = self.view.currentRow()
+        if [self.view.item(i).text() for i in range(self.view.count())] != values:
+            self.view.clear()
+            for text in values:
+                self._add_view_item(text)
+            if values:
+                self.view.setCurrentRow(max(0, min(current, len(values) - 1)),
+                                        QItemSelectionModel.SelectionFlag.NoUpdate)
+        self._paint_rows()
+        self.count_label.setText(f"{len(values)} item{'s' if len(values) != 1 else ''}")
+        self._fit()
+
+    def _add_view_item(self, text: str) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.view.addItem(item)
+        return item
+
+    def _fit(self):
+        """As tall as the first rows (wrapped), so short lists need no scrolling."""
+        fm = QFontMetrics(self.view.font())
+        width = max(50, self.view.viewport().width() - 8)
+        height = 0
+        for i in range(min(self.view.count(), 8)):
+            text = self.view.item(i).text() or " "
+            rect = fm.boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text)
+            height += rect.height() + 4
+        if self.view.count() == 0:
+            height = fm.lineSpacing() + 8
+        self.view.setFixedHeight(height + 2 * self.view.frameWidth() + 2)
+
+    def eventFilter(self, obj, event):
+        if obj is self.view and event.type() == QEvent.Type.Resize and event.oldSize().width() != event.size().width():
+            QTimer.singleShot(0, self._fit)
+        return super().eventFilter(obj, event)
+
+    def set_problems(self, problems):
+        super().set_problems(problems)
+        n = len(self.path)
+        rows: dict[int, list[Problem]] = {}
+        from editor.ui.form.widgets import problem_path
+
+        for problem in problems:
+            path = problem_path(problem)
+            if path is not None and len(path) > n and isinstance(path[n], int):
+                rows.setdefault(path[n], []).append(problem)
+        self._row_problems = rows
+        self._paint_rows()
+
+    def _paint_rows(self):
+        with self.ctx.updating():
+            for i in range(self.view.count()):
+                item = self.view.item(i)
+                problems = self._row_problems.get(i, [])
+                color = severity_color(problems)
+                item.setForeground(color if color is not None else self.view.palette().color(
+                    QPalette.ColorRole.Text))
+                item.setToolTip(problems_tooltip(problems) if problems else item.text())
+
+    # editing ---------------------------------------------------------------------------------------------
+    def _item_changed(self, item: QListWidgetItem):
+        if self.ctx.is_updating:
+            return
+        row = self.view.row(item)
+        text = item.text()
+        if row == self._pending_row:
+            self._pending_row = None
+            if text.strip():
+                self._insert([text], row)
+            return
+        if 0 <= row < len(self._values) and text != self._values[row]:
+            self.ctx.apply(edits.SetValue((*self.path, row), text))
+
+    def _editor_closed(self):
+        if self._pending_row is not None:
+            self._pending_row = None
+            self.refresh()
+
+    def _insert(self, texts: list[str], row: int) -> bool:
+        current = self.current()
+        if current is MISSING or current is None:
+            return self.write(list(texts))
+        if len(texts) == 1:
+            ok = self.ctx.apply(edits.InsertItem(self.path, row, texts[0]))
+        else:
+            with self.ctx.macro(f"Paste {len(texts)} items into {self.spec.label}"):
+                ok = all(self.ctx.apply(edits.InsertItem(self.path, row + i, text)) for i, text in enumerate(texts))
+        if ok:
+            self.view.setCurrentRow(row + len(texts) - 1)
+        return ok
+
+    def add_item(self):
+        """A new empty row, edited in place; written when the edit ends with some text."""
+        row = self.view.currentRow() + 1 if self.view.currentRow() >= 0 else self.view.count()
+        with self.ctx.updating():
+            item = QListWidgetItem("")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            self.view.insertItem(row, item)
+        self._pending_row = row
+        self._fit()
+        self.view.setCurrentRow(row)
+        self.view.setFocus()
+        self.view.editItem(item)
+
+    def remove_item(self):
+        row = self.view.currentRow()
+        if 0 <= row < len(self._values) and self.ctx.apply(edits.RemoveItem(self.path, row)) and self._values:
+            self.view.setCurrentRow(min(row, len(self._values) - 1))
+
+    def move(self, delta: int):
+        row = self.view.currentRow()
+        dst = row + delta
+        if 0 <= row < len(self._values) and 0 <= dst < len(self._values) and self.ctx.apply(
+                edits.MoveItem(self.path, row, dst)):
+            self.view.setCurrentRow(dst)
+
+    def paste(self):
+        text = QGuiApplication.clipboard().text()
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines:
+            row = self.view.currentRow() + 1 if self.view.currentRow() >= 0 else len(self._values)
+            self._insert(lines, min(row, len(self._values)))
+
+    def _action(self, name: str):
+        {"up": lambda: self.move(-1), "down": lambda: self.move(1), "add": self.add_item,
+         "remove": self.remove_item, "paste": self.paste}[name]()
+
+    def focus_editor(self):
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.view.currentRow() < 0 and self.view.count():
+            self.view.setCurrentRow(0)
+
+    def focus_row(self, row: int):
+        if 0 <= row < self.view.count():
+            self.view.setCurrentRow(row)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+# -- lists of objects -------------------------------------------------------------------------------------
+
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1  # (head, rest) of the summary line
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
+CONFIDENCE_ROLE = Qt.ItemDataRole.UserRole + 3
+PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 4  # (errors, warnings)
+USAGE_ROLE = Qt.ItemDataRole.UserRole + 5
+
+
+def _scalar_text(value: Any) -> str:
+    if value is None or value is MISSING:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return ""
+    return " ".join(str(value).split())
+
+
+class ItemListModel(QAbstractListModel):
+    """The items of a list of objects, one summary line each. Reads the document's own list; never
+    changes it: moves and drops are requested through `move_requested` and done as core operations."""
+
+    move_requested = Signal(int, int)
+
+    def __init__(self, specs: tuple[FieldSpec, ...], summary: tuple[str, ...], parent=None):
+        super().__init__(parent)
+        self.items: list[Any] = []
+        names = [s.name for s in specs]
+        self.summary = tuple(summary) or tuple(names[:2])
+        self.confidence_field = "confidence" if "confidence" in names else None
+        self.type_field = "type" if "type" in names and "type" not in self.summary else None
+        self.row_problems: dict[int, list[Problem]] = {}
+        self.usage: dict[int, int] | None = None
+
+    # contents ------------------------------------------------------------------------------------------
+    def set_items(self, items: list[Any]) -> None:
+        if len(items) == len(self.items):
+            self.items = items
+            if items:
+                self.dataChanged.emit(self.index(0), self.index(len(items) - 1))
+            return
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def set_row_problems(self, rows: dict[int, list[Problem]]) -> None:
+        changed = set(rows) | set(self.row_problems)
+        self.row_problems = rows
+        for row in changed:
+            if 0 <= row < len(self.items):
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [PROBLEMS_ROLE, Qt.ItemDataRole.ToolTipRole])
+
+    def set_usage(self, usage: dict[int, int] | None) -> None:
+        self.usage = usage
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1), [USAGE_ROLE])
+
+    def rowCount(self, parent=None):
+        return 0 if parent is not None and parent.isValid() else len(self.items)
+
+    def summary_parts(self, row: int) -> tuple[str, str]:
+        item = self.items[row]
+        if not isinstance(item, dict):
+            return "", _scalar_text(item) or "(not a mapping)"
+        parts: list[str] = []
+        for name in self.summary:
+            text = _scalar_text(item.get(name))
+            if not text:
+                continue
+            if name == "year" and parts:
+                parts[-1] += f" ({text})"
+            else:
+                parts.append(text)
+        if self.type_field and _scalar_text(item.get(self.type_field)):
+            parts.append(_scalar_text(item.get(self.type_field)))
+        if not parts:
+            return "", "(empty)"
+        if len(parts) > 1 and self.summary and self.summary[0] == "id" and _scalar_text(item.get("id")):
+            return parts[0], " \u00b7 ".join(parts[1:])
+        return "", " \u00b7 ".join(parts)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            head, rest = self.summary_parts(row)
+            return f"{head} \u00b7 {rest}" if head else rest
+        if role == SUMMARY_ROLE:
+            return self.summary_parts(row)
+        if role == FILTER_ROLE:
+            item = self.items[row]
+            values = item.values() if isinstance(item, dict) else [item]
+            return " ".join(_scalar_text(v) for v in values).lower()
+        if role == CONFIDENCE_ROLE:
+            item = self.items[row]
+            if self.confidence_field and isinstance(item, dict):
+                return _scalar_text(item.get(self.confidence_field))
+            return ""
+        if role == PROBLEMS_ROLE:
+            problems = self.row_problems.get(row, [])
+            errors = sum(1 for p in problems if p.is_error)
+            return errors, len(problems) - errors
+        if role == USAGE_ROLE:
+            return None if self.usage is None else self.usage.get(row, 0)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            head, rest = self.summary_parts(row)
+            problems = self.row_problems.get(row, [])
+            tip = f"#{row + 1}  {head + ' · ' if head else ''}{rest}"
+            if problems:
+                tip += "\n" + problems_tooltip(problems)
+            return tip
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.data(index)
+        return None
+
+    # drag and drop: a drop asks for one MoveItem --------------------------------------------------------
+    def flags(self, index):
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return Qt.ItemFlag.ItemIsDropEnabled
+
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self):
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):
+        return [ROW_MIME]
+
+    def mimeData(self, indexes):
+        mime = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        if rows:
+            mime.setData(ROW_MIME, QByteArray(str(rows[0]).encode()))
+        return mime
+
+    def canDropMimeData(self, data, action, row, column, parent):
+        return data.hasFormat(ROW_MIME)
+
+    def dropMimeData(self, data, action, row, column, parent):
+        if not data.hasFormat(ROW_MIME):
+            return False
+        src = int(bytes(data.data(ROW_MIME).data()).decode() or -1)
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self.items)
+        dst = row - 1 if row > src else row
+        dst = max(0, min(dst, len(self.items) - 1))
+        if 0 <= src < len(self.items) and dst != src:
+            # after the drag has finished: the model changes only through the document
+            QTimer.singleShot(0, lambda: self.move_requested.emit(src, dst))
+        return False  # the view must not remove the dragged row itself
+
+    def moveRows(self, source_parent, source_row, count, destination_parent, destination_child):
+        if count != 1:
+            return False
+        dst = destination_child - 1 if destination_child > source_row else destination_child
+        if dst != source_row:
+            QTimer.singleShot(0, lambda: self.move_requested.emit(source_row, dst))
+        return False
+
+
+class ItemSummaryDelegate(QStyledItemDelegate):
+    """Paints `#n  id · summary...` elided, with confidence, usage and problem badges at the right."""
+
+    def sizeHint(self, option, index):
+        fm = QFontMetrics(option.font)
+        return QSize(200, fm.height() + 8)
+
+    def paint(self, painter, option, index):
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        head, rest = index.data(SUMMARY_ROLE) or ("", "")
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QStyle()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_color = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        dim = QColor(text_color)
+        dim.setAlphaF(0.6)
+        fm = QFontMetrics(opt.font)
+        rect = opt.rect.adjusted(6, 0, -6, 0)
+        # badges at the right
+        right = rect.right()
+        errors, warnings = index.data(PROBLEMS_ROLE) or (0, 0)
+        for count, color, mark in ((errors, ERROR_COLOR, "\u25cf"), (warnings, WARNING_COLOR, "\u25b2")):
+            if count:
+                text = f"{mark} {count}"
+                width = fm.horizontalAdvance(text) + 6
+                painter.setPen(color)
+                painter.drawText(QRect(right - width, rect.top(), width, rect.height()),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+                right -= width + 4
+        usage = index.data(USAGE_ROLE)
+        if usage is not None:
+            text = f"{usage} fact{'s' if usage != 1 else ''}"
+            width = fm.horizontalAdvance(text) + 6
+            painter.setPen(dim if usage else WARNING_COLOR)
+            painter.drawText(QRect(right - width, rect.top(), width, rect.height()),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+            right -= width + 6
+        confidence = index.data(CONFIDENCE_ROLE)
+        if confidence:
+            width = fm.horizontalAdvance(confidence) + 12
+            chip = QRect(right - width, rect.top() + 3, width, rect.height() - 6)
+            color = {"high": QColor("#2e7d32"), "medium": QColor("#1565c0"), "low": QColor("#8d6e63")}.get(
+                confidence, WARNING_COLOR)
+            painter.setRenderHint(painter.RenderHint.Antialiasing)
+            painter.setPen(color)
+            painter.drawRoundedRect(chip, 4, 4)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, confidence)
+            right -= width + 6
+        # number, head (elided in the middle), rest (elided at the end)
+        x = rect.left()
+        number = f"{index.data(Qt.ItemDataRole.UserRole) or ''}"
+        if number:
+            painter.setPen(dim)
+            width = fm.horizontalAdvance("0000")
+            painter.drawText(QRect(x, rect.top(), width, rect.height()),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, number)
+            x += width + 8
+        available = right - x - 4
+        if head:
+            head_width = min(fm.horizontalAdvance(head), max(60, available // 4))
+            shown = fm.elidedText(head, Qt.TextElideMode.ElideMiddle, head_width)
+            painter.setPen(dim)
+            painter.drawText(QRect(x, rect.top(), head_width, rect.height()), Qt.AlignmentFlag.AlignVCenter, shown)
+            x += fm.horizontalAdvance(shown) + 4
+            sep = "\u00b7 "
+            painter.drawText(QRect(x, rect.top(), available, rect.height()), Qt.AlignmentFlag.AlignVCenter, sep)
+            x += fm.horizontalAdvance(sep)
+        painter.setPen(text_color)
+        width = max(0, right - x - 4)
+        painter.drawText(QRect(x, rect.top(), width, rect.height()), Qt.AlignmentFlag.AlignVCenter,
+                         fm.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+        painter.restore()
+
+
+class _NumberedProxy(QSortFilterProxyModel):
+    """Filters by every text of an item; shows each item's position in the saved order."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.UserRole and index.isValid():
+            return self.mapToSource(index).row() + 1
+        return super().data(index, role)
+
+
+class _ItemListView(QListView):
+    action = Signal(str)
+
+    KEYS: ClassVar[dict] = {
+        (Qt.Key.Key_Up, True): "up", (Qt.Key.Key_Down, True): "down",
+        (Qt.Key.Key_Return, True): "add", (Qt.Key.Key_Enter, True): "add",
+        (Qt.Key.Key_D, True): "duplicate", (Qt.Key.Key_Delete, False): "delete",
+        (Qt.Key.Key_Return, False): "open", (Qt.Key.Key_Enter, False): "open",
+        (Qt.Key.Key_Insert, False): "add",
+    }
+
+    def _key_action(self, event) -> str | None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ctrl = mods == Qt.KeyboardModifier.ControlModifier
+        if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier):
+            return None
+        return self.KEYS.get((event.key(), ctrl))
+
+    def event(self, event):
+        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event):
+        action = self._key_action(event)
+        if action is not None:
+            self.action.emit(action)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ObjectListEditor(FieldEditor):
+    """A list of objects as master-detail: a filterable list of summary lines over one detail form."""
+
+    VISIBLE_ROWS = 8
+
+    def build(self, layout):
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(2)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText(f"Filter {self.spec.label.lower()}\u2026")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName(f"Filter {self.spec.label}")
+        self.filter_edit.textChanged.connect(self._filter)
+        bar.addWidget(self.filter_edit, 1)
+        self.buttons = {
+            "above": _tool(self, "+ Above", "Insert a new item above the selected one", self.insert_above),
+            "below": _tool(self, "+ Below", "Insert a new item below the selected one (Ctrl+Enter)",
+                           self.insert_below),
+            "duplicate": _tool(self, "Duplicate", "Duplicate the selected item with a fresh id (Ctrl+D)",
+                               self.duplicate),
+            "delete": _tool(self, "Delete", "Delete the selected item (Delete)", self.delete),
+            "up": _tool(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1)),
+            "down": _tool(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1)),
+        }
+        for button in self.buttons.values():
+            bar.addWidget(button)
+        box.addLayout(bar)
+
+        self.model = ItemListModel(self.spec.items, self.spec.summary, self)
+        self.model.move_requested.connect(self.move_item)
+        self.proxy = _NumberedProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(FILTER_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.view = _ItemListView(self)
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegate(ItemSummaryDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDragEnabled(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setAccessibleName(self.spec.label)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.action.connect(self._action)
+        box.addWidget(self.view)
+
+        self.detail = QWidget(self)
+        self.detail.setObjectName("itemDetail")
+        detail_layout = QVBoxLayout(self.detail)
+        detail_layout.setContentsMargins(8, 6, 0, 4)
+        detail_layout.setSpacing(2)
+        self.detail_title = QLabel(self.detail)
+        self.detail_title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.form = FieldsForm(list(self.spec.items), self.ctx, self.detail, show_other=True)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.form)
+        self.placeholder = QLabel("Select an item to edit it, or add one with \u201c+ Below\u201d (Ctrl+Enter).", self)
+        self.placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.placeholder.setContentsMargins(8, 4, 0, 4)
+        box.addWidget(self.placeholder)
+        box.addWidget(self.detail)
+        layout.addLayout(box)
+        self.setFocusProxy(self.view)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._row: int | None = None
+        self._add_source_picker()
+        self._install_detail_keys()
+        self._show_detail(None)
+
+    def accepts(self, value):
+        return value is MISSING or value is None or (isinstance(value, list) and all(
+            isinstance(item, dict) for item in value))
+
+    def _add_source_picker(self):
+        """Facts (items with a source URL) get a picker of the article's sources beside that field."""
+        editor = self.form.editor_for("source_url")
+        if editor is None or not source_lists(self.ctx):
+            return
+        self.source_picker = SourcePicker(self.ctx, editor)
+        self.source_picker.picked.connect(self.use_source)
+        editor.layout().addWidget(self.source_picker)
+
+    def use_source(self, source: dict) -> None:
+        """Cite `source` in the selected fact: its URL (or DOI URL), and its title when the fact has none."""
+        if self._row is None:
+            return
+        url = _scalar_text(source.get("url"))
+        if not url and _scalar_text(source.get("doi")):
+            doi = _scalar_text(source.get("doi"))
+            url = doi if doi.startswith("http") else "https://doi.org/" + doi.removeprefix("doi:")
+        fact = self.model.items[self._row]
+        specs = {spec.name: spec for spec in self.spec.items}
+        changes = []
+        if url and url != fact.get("source_url") and "source_url" in specs:
+            changes.append((specs["source_url"], url))
+        title = _scalar_text(source.get("title"))
+        if title and not _scalar_text(fact.get("source_title")) and "source_title" in specs:
+            changes.append((specs["source_title"], title))
+        if not changes:
+            return
+        with self.ctx.macro("Cite a source"):
+            for spec, value in changes:
+                if not self.form.write(spec, value):
+                    break
+
+    # keyboard in the detail form: Esc back to the list, row actions stay at hand -------------------------
+    def _install_detail_keys(self):
+        nested = [w for w in self.form.findChildren(QWidget) if isinstance(w, (StringListEditor, ObjectListEditor))]
+        for widget in self.form.findChildren(QWidget):
+            if any(n is widget or n.isAncestorOf(widget) for n in nested):
+                continue
+            widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            ctrl = mods == Qt.KeyboardModifier.ControlModifier
+            key = event.key()
+            action = None
+            if key == Qt.Key.Key_Escape and mods == Qt.KeyboardModifier.NoModifier:
+                action = "list"
+            elif ctrl and key == Qt.Key.Key_D:
+                action = "duplicate"
+            elif ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                action = "add"
+            if action is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    self._action(action)
+                return True
+        return super().eventFilter(obj, event)
+
+    # showing ---------------------------------------------------------------------------------------------
+    def show_value(self, value):
+        items = value if isinstance(value, list) else []
+        row = self._row
+        self.model.set_items(items)
+        if row is not None and row >= len(items):
+            row = len(items) - 1 if items else None
+        self._select(row, focus=False)
+        self.form.refresh()
+
+    def count_text(self) -> str:
+        n = len(self.model.items)
+        shown = self.proxy.rowCount()
+        if shown != n:
+            return f"{shown} of {n}"
+        return str(n)
+
+    def set_problems(self, problems):
+        super().set_problems([p for p in problems if p.field == self.spec.name or p.field == ""])
+        self.model.set_row_problems(self.ctx.problems_by_row(self.path))
+        self.form.update_problems()
+
+    def mark_color(self):
+        return severity_color(self._problems)
+
+    def current_row(self) -> int | None:
+        return self._row
+
+    def _select(self, row: int | None, focus: bool = False) -> None:
+        if row is None or not 0 <= row < len(self.model.items):
+            self.view.selectionModel().clearCurrentIndex()
+            self.view.clearSelection()
+            self._show_detail(None)
+            return
+        proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        if not proxy_index.isValid():
+            # filtered out: clear the filter so the selected item is seen
+            self.filter_edit.clear()
+            proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        if self.view.currentIndex() != proxy_index:
+            self.view.selectionModel().setCurrentIndex(
+                proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            self._show_detail(row)
+        self.view.scrollTo(proxy_index)
+        if focus:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def select_row(self, row: int, focus_list: bool = True) -> None:
+        self._select(row, focus=focus_list)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex):
+        row = self.proxy.mapToSource(current).row() if current.isValid() else None
+        if row != self._row and self._row is not None and not self.ctx.is_updating:
+            self.form.flush()  # a pending edit belongs to the item that was shown
+        self._show_detail(row)
+
+    def _show_detail(self, row: int | None) -> None:
+        self._row = row
+        has = row is not None
+        self.detail.setVisible(has)
+        self.placeholder.setVisible(not has)
+        for name in ("duplicate", "delete", "up", "down"):
+            self.buttons[name].setEnabled(has)
+        if has:
+            self.form.set_base((*self.path, row))
+            _head, _rest = self.model.summary_parts(row)
+            self.detail_title.setText(f"Item {row + 1} of {len(self.model.items)}")
+            with self.ctx.updating():
+                self.form.refresh()
+            self.form.update_problems()
+
+    def _filter(self, text: str):
+        self.proxy.setFilterFixedString(text.strip().lower())
+        self.view.setDragEnabled(not text.strip())
+        self._fit()
+        if self._row is not None:
+            index = self.proxy.mapFromSource(self.model.index(self._row))
+            if index.isValid():
+                self.view.scrollTo(index)
+
+    def _fit(self):
+        rows = max(1, min(self.proxy.rowCount(), self.VISIBLE_ROWS))
+        row_height = self.view.sizeHintForRow(0) if self.proxy.rowCount() else QFontMetrics(
+            self.view.font()).height() + 8
+        self.view.setFixedHeight(rows * row_height + 2 * self.view.frameWidth() + 2)
+
+    def focus_editor(self):
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._row is None and self.model.items:
+            self._select(0)
+
+    def focus_item_field(self, row: int, name: str | None) -> FieldEditor | None:
+        """Select item `row` and focus its field `name` (the first field when None)."""
+        self._select(row)
+        if self._row != row:
+            return None
+        editor = self.form.editor_for(name) if name else None
+        if editor is None:
+            self.form.focus_first()
+            return None
+        editor.focus_editor()
+        return editor
+
+    # actions: each one core operation ----------------------------------------------------------------------
+    def _action(self, name: str):
+        actions = {"up": lambda: self.move(-1), "down": lambda: self.move(1), "add": self.insert_below,
+                   "duplicate": self.duplicate, "delete": self.delete, "open": self.form.focus_first,
+                   "list": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)}
+        actions[name]()
+
+    def new_item(self) -> dict:
+        """A fresh item: a new id (when the items carry ids) and the required fields, empty."""
+        items = self.model.items
+        names = [s.name for s in self.spec.items]
+        value: dict = {}
+        ids = [item.get("id") for item in items if isinstance(item, dict)]
+        if "id" in names and (any(ids) or any(s.name == "id" and s.required for s in self.spec.items)):
+            like = next((str(i) for i in reversed(ids) if i), None)
+            value["id"] = fresh_id(ids, like or f"{self.spec.name[:2]}-1")
+        for spec in self.spec.items:
+            if spec.required and spec.name not in value and spec.widget in ("line", "text", "url", "date"):
+                value[spec.name] = ""
+        if not value and names:
+            value[names[0]] = ""
+        return value
+
+    def _insert(self, row: int, value: dict) -> None:
+        current = self.current()
+        if current is MISSING or current is None:
+            ok = self.write([value])
+            row = 0
+        else:
+            ok = self.ctx.apply(edits.InsertItem(self.path, row, value))
+        if ok:
+            self.filter_edit.clear()
+            self._row = row
+            self._select(row)
+            self.form.focus_first()
+
+    def insert_above(self):
+        self._insert(self._row if self._row is not None else 0, self.new_item())
+
+    def insert_below(self):
+        self._insert(self._row + 1 if self._row is not None else len(self.model.items), self.new_item())
+
+    def duplicate(self):
+        if self._row is None:
+            return
+        self.form.flush()
+        item = self.model.items[self._row]
+        copy = dict(item)
+        if copy.get("id"):
+            copy["id"] = fresh_id([i.get("id") for i in self.model.items if isinstance(i, dict)], str(copy["id"]))
+        self._insert(self._row + 1, copy)
+
+    def delete(self):
+        if self._row is None:
+            return
+        row = self._row
+        if self.ctx.apply(edits.RemoveItem(self.path, row)):
+            n = len(self.model.items)
+            self._select(min(row, n - 1) if n else None, focus=True)
+
+    def move(self, delta: int):
+        if self._row is not None:
+            self.move_item(self._row, self._row + delta)
+
+    def move_item(self, src: int, dst: int):
+        n = len(self.model.items)
+        if not (0 <= src < n and 0 <= dst < n) or src == dst:
+            return
+        self.form.flush()
+        if self.ctx.apply(edits.MoveItem(self.path, src, dst)):
+            self._select(dst, focus=True)
+
+    def flush(self):
+        self.form.flush()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._fit()
+
+
+# -- facts and their sources --------------------------------------------------------------------------------
+
+def source_keys(source: dict) -> set[str]:
+    """What a fact can cite a source by: its id, its URL and DOI (normalized as the rules compare them)."""
+    from editor.core.rules import normalize_doi, normalize_url
+
+    keys: set[str] = set()
+    if isinstance(source.get("id"), str) and source["id"]:
+        keys.add("ref:" + source["id"])
+    for name in ("url", "doi"):
+        value = source.get(name)
+        if isinstance(value, str) and value.strip():
+            keys.add("loc:" + (normalize_url(value) if name == "url" else normalize_doi(value)))
+    return keys
+
+
+def fact_keys(fact: dict) -> set[str]:
+    from editor.core.rules import normalize_doi, normalize_url
+
+    keys: set[str] = set()
+    if isinstance(fact.get("source_ref"), str) and fact["source_ref"]:
+        keys.add("ref:" + fact["source_ref"])
+    if isinstance(fact.get("source_url"), str) and fact["source_url"].strip():
+        keys.add("loc:" + normalize_url(fact["source_url"]))
+    if isinstance(fact.get("source_doi"), str) and fact["source_doi"].strip():
+        keys.add("loc:" + normalize_doi(fact["source_doi"]))
+    return keys
+
+
+def source_usage(sources: list, facts: list) -> dict[int, int]:
+    """For each source (by index), how many facts cite it."""
+    cited = [fact_keys(fact) for fact in facts if isinstance(fact, dict)]
+    usage: dict[int, int] = {}
+    for i, source in enumerate(sources):
+        if isinstance(source, dict):
+            keys = source_keys(source)
+            usage[i] = sum(1 for fact in cited if fact & keys)
+    return usage
+
+
+def source_lists(ctx) -> list[tuple[str, FieldSpec]]:
+    """The top-level lists of sources in the schema (object lists whose items have a url or doi)."""
+    if ctx.schema is None:
+        return []
+    found = []
+    for spec in ctx.schema.form_fields():
+        names = {item.name for item in spec.items}
+        if spec.widget == "object-list" and ("url" in names or "doi" in names) and "statement" not in names:
+            found.append((spec.name, spec))
+    return found
+
+
+class SourcePicker(QToolButton):
+    """Next to a fact's source URL: pick one of the article's sources, searching by title or URL."""
+
+    picked = Signal(dict)  # the source mapping
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QMenu, QWidgetAction
+
+        self.ctx = ctx
+        self.setText("Sources\u2026")
+        self.setToolTip("Pick this fact's source from the article's sources")
+        self.setAccessibleName("Pick a source")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+        self.menu_ = QMenu(self)
+        box = QWidget(self.menu_)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.search = QLineEdit(box)
+        self.search.setPlaceholderText("Search sources by title or URL\u2026")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._pick_first)
+        self.list = QListWidget(box)
+        self.list.setMinimumWidth(520)
+        self.list.setMinimumHeight(220)
+        self.list.itemActivated.connect(self._pick)
+        self.list.itemClicked.connect(self._pick)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        action = QWidgetAction(self.menu_)
+        action.setDefaultWidget(box)
+        self.menu_.addAction(action)
+        self.menu_.aboutToShow.connect(self._fill)
+        self.setMenu(self.menu_)
+        self._sources: list[dict] = []
+
+    def sources(self) -> list[dict]:
+        found = []
+        for name, _spec in source_lists(self.ctx):
+            items = self.ctx.get((name,), None)
+            if isinstance(items, list):
+                found.extend(item for item in items if isinstance(item, dict))
+        return found
+
+    def _fill(self):
+        self._sources = self.sources()
+        self.list.clear()
+        for source in self._sources:
+            title = _scalar_text(source.get("title")) or "(untitled)"
+            year = _scalar_text(source.get("year"))
+            where = _scalar_text(source.get("url")) or _scalar_text(source.get("doi"))
+            item = QListWidgetItem(f"{title}{f' ({year})' if year else ''}\n    {where}")
+            item.setToolTip(where)
+            self.list.addItem(item)
+        if not self._sources:
+            item = QListWidgetItem("This article has no sources yet.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(item)
+        self.search.clear()
+        self.search.setFocus()
+
+    def _filter(self, text: str):
+        words = text.lower().split()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            self.list.setRowHidden(i, not all(word in item.text().lower() for word in words))
+
+    def _pick_first(self):
+        for i in range(self.list.count()):
+            if not self.list.isRowHidden(i):
+                self._pick(self.list.item(i))
+                return
+
+    def _pick(self, item: QListWidgetItem):
+        row = self.list.row(item)
+        if 0 <= row < len(self._sources):
+            self.menu_.close()
+            self.picked.emit(self._sources[row])
