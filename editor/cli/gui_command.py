@@ -1,0 +1,45 @@
+"""`corpus-editor [PATH] [--screenshot FILE.png] [--theme system|light|dark]`: the editor window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="corpus-editor", description="Open the corpus editor window.")
+    parser.add_argument("path", nargs="?", help="a corpus folder or one article (default: the last corpus)")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="load everything, save the window (1400x900) as a PNG and exit")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system",
+                        help="palette (default: follow the system)")
+    return parser
+
+
+def run_gui(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from editor.ui.app import create_app, resolve_start, take_screenshot
+    from editor.ui.mainwindow import MainWindow
+    from editor.ui.settings import Settings
+
+    app = create_app([], args.theme)
+    settings = Settings()
+    try:
+        root, article = resolve_start(args.path, settings)
+    except (FileNotFoundError, OSError) as exc:
+        print(f"corpus-editor: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(settings, remember=not args.screenshot)
+    window.open_corpus(root, open_path=article)
+    if args.screenshot:
+        ok = take_screenshot(window, args.screenshot)
+        window.close()
+        if not ok:
+            print(f"corpus-editor: could not write {args.screenshot}", file=sys.stderr)
+            return 1
+        return 0
+    window.show()
+    return app.exec()

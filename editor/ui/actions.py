@@ -1,0 +1,74 @@
+"""The window's actions and their shortcuts, in one place (menus and the toolbar show the same objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QWidget
+
+
+def _action(parent: QWidget, text: str, shortcuts: list | tuple = (), tip: str = "") -> QAction:
+    action = QAction(text, parent)
+    if shortcuts:
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    keys = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
+    label = text.replace("&", "").rstrip("…")
+    action.setToolTip(f"{tip or label} ({keys})" if keys else (tip or label))
+    action.setStatusTip(tip or label)
+    parent.addAction(action)  # shortcuts work even where no menu shows the action
+    return action
+
+
+@dataclass
+class Actions:
+    open_corpus: QAction
+    reload_index: QAction
+    save: QAction
+    review: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    find: QAction
+    quick_open: QAction
+    focus_search: QAction
+    focus_list: QAction
+    focus_form: QAction
+    focus_body: QAction
+    next_article: QAction
+    previous_article: QAction
+    next_problem: QAction
+    previous_problem: QAction
+    bump: QAction
+
+
+def create_actions(window: QWidget, undo_group: QUndoGroup) -> Actions:
+    undo = undo_group.createUndoAction(window, "&Undo")
+    undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+    undo.setToolTip("Undo (Ctrl+Z)")
+    redo = undo_group.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    redo.setToolTip("Redo (Ctrl+Shift+Z)")
+    window.addAction(undo)
+    window.addAction(redo)
+    return Actions(
+        open_corpus=_action(window, "&Open Corpus Folder…", ["Ctrl+O"], "Open a corpus folder"),
+        reload_index=_action(window, "&Rescan Corpus", ["F5"], "Re-read changed files into the index"),
+        save=_action(window, "&Save", [QKeySequence.StandardKey.Save], "Save the article"),
+        review=_action(window, "Re&view Changes…", ["Ctrl+Shift+D"], "Show the exact diff saving will write"),
+        quit=_action(window, "&Quit", [QKeySequence.StandardKey.Quit]),
+        undo=undo,
+        redo=redo,
+        find=_action(window, "&Find in Body…", [QKeySequence.StandardKey.Find]),
+        quick_open=_action(window, "&Quick Open…", ["Ctrl+P"], "Open an article by id, title or file name"),
+        focus_search=_action(window, "Search the &Corpus", ["Ctrl+L", "Ctrl+K"]),
+        focus_list=_action(window, "Go to the Article &List", ["Ctrl+0"]),
+        focus_form=_action(window, "Go to the &Form", ["Ctrl+1"]),
+        focus_body=_action(window, "Go to the &Body", ["Ctrl+2"]),
+        next_article=_action(window, "&Next Article", ["Alt+Down", "Ctrl+PgDown"]),
+        previous_article=_action(window, "&Previous Article", ["Alt+Up", "Ctrl+PgUp"]),
+        next_problem=_action(window, "Next Pro&blem", ["F8"]),
+        previous_problem=_action(window, "Previous Prob&lem", ["Shift+F8"]),
+        bump=_action(window, "&Bump Last Verified…", ["Ctrl+Shift+B"],
+                     "Set last_verified (or another date field) on the selected articles"),
+    )

@@ -1,0 +1,89 @@
+"""The application: QApplication set-up, the start-up corpus, and the off-screen screenshot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from editor.paths import resource
+from editor.ui import theme
+from editor.ui.settings import APPLICATION, ORGANIZATION, Settings
+
+SCREENSHOT_SIZE = (1400, 900)
+
+
+def create_app(argv: list[str] | None = None, scheme: str = "system") -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(ORGANIZATION)
+        QCoreApplication.setApplicationName(APPLICATION)
+        app = QApplication([sys.argv[0] if sys.argv else "corpus-editor", *(argv or [])])
+        app.setApplicationDisplayName("Corpus Editor")
+        app.setDesktopFileName("io.github.corpus_editor.CorpusEditor")
+    theme.apply_theme(app, scheme)
+    return app
+
+
+def sample_corpus_copy() -> Path:
+    """A writable copy of the bundled sample corpus in the user's data folder (made on first use)."""
+    from platformdirs import user_data_dir
+
+    target = Path(user_data_dir(APPLICATION)) / "sample-corpus"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(resource("sample-corpus"), target)
+    return target
+
+
+def resolve_start(path: str | None, settings: Settings) -> tuple[str, str | None]:
+    """(corpus root, article to open or None) for `corpus-editor [PATH]`."""
+    if path:
+        p = Path(path).expanduser().absolute()
+        if p.is_dir():
+            return str(p), None
+        if p.is_file():
+            from editor.core.schema import find_corpus_root
+
+            root = find_corpus_root(p)
+            return str(root), str(p)
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    last = settings.last_corpus()
+    if last:
+        return last, None
+    return str(sample_corpus_copy()), None
+
+
+def wait_until(condition, timeout_s: float) -> bool:
+    """Process events until `condition()` holds or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+    return True
+
+
+def take_screenshot(window, filename: str, timeout_s: float = 600.0) -> bool:
+    """Wait for the index and the first article, render the window at 1400x900 and save it as PNG."""
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    source = window.source
+    wait_until(lambda: source is None or not source.refreshing, timeout_s)
+    wait_until(lambda: window.session is not None or not window.corpus_panel.first_article(), 10)
+    window.body_panel.render_preview()
+    wait_until(lambda: not window.body_panel.preview_pending(), 5)
+    QApplication.processEvents()
+    window.resize(*SCREENSHOT_SIZE)
+    QApplication.processEvents()
+    image = window.grab()
+    os.makedirs(os.path.dirname(os.path.abspath(filename)), exist_ok=True)
+    return image.save(filename, "PNG")

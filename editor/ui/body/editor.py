@@ -1,0 +1,74 @@
+"""MarkdownEditor: the plain-text editor for the body (or, in raw mode, the whole file).
+
+Its own undo is off: undo and redo belong to the article session's QUndoStack, so the window's
+Ctrl+Z reaches them even while this widget has the focus.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit
+
+from editor.ui import theme
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class MarkdownEditor(QPlainTextEdit):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setUndoRedoEnabled(False)
+        self.setTabChangesFocus(True)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = theme.monospace_font()
+        font.setPointSizeF(max(self.font().pointSizeF(), 10))
+        self.setFont(font)
+        self.document().setDocumentMargin(8)
+        self.setAccessibleName("Markdown body")
+
+    def event(self, e: QEvent) -> bool:
+        # let the window's undo/redo shortcuts through (QPlainTextEdit would claim them)
+        if e.type() == QEvent.Type.ShortcutOverride and (
+                e.matches(QKeySequence.StandardKey.Undo) or e.matches(QKeySequence.StandardKey.Redo)
+                or (e.key() == Qt.Key.Key_Z and e.modifiers() & Qt.KeyboardModifier.ControlModifier)):
+            e.ignore()
+            return False
+        return super().event(e)
+
+    def replace_text_minimally(self, new: str) -> None:
+        """Change the text to `new` by replacing only the differing middle, keeping cursor and scroll."""
+        old = self.toPlainText()
+        if old == new:
+            return
+        start = 0
+        limit = min(len(old), len(new))
+        while start < limit and old[start] == new[start]:
+            start += 1
+        end_old, end_new = len(old), len(new)
+        while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+            end_old -= 1
+            end_new -= 1
+        u_start = utf16_len(old[:start])
+        u_end = u_start + utf16_len(old[start:end_old])
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(u_start)
+        cursor.setPosition(u_end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(new[start:end_new])
+        # put the caret at the end of the change so the user sees what undo/redo did
+        caret = self.textCursor()
+        caret.setPosition(u_start + utf16_len(new[start:end_new]))
+        self.setTextCursor(caret)
+
+    def go_to_line(self, line: int) -> None:
+        """Move the caret to a 1-based line of this editor's text and show it."""
+        block = self.document().findBlockByNumber(max(0, line - 1))
+        if not block.isValid():
+            block = self.document().lastBlock()
+        cursor = self.textCursor()
+        cursor.setPosition(block.position())
+        self.setTextCursor(cursor)
+        self.centerCursor()

@@ -1,0 +1,157 @@
+"""The corpus index for the window: a reader on the GUI thread and a builder in a worker QThread.
+
+SQLite connections belong to the thread that opened them, so the worker opens its own `CorpusIndex`,
+refreshes it (reporting progress through a signal) and closes it; the GUI thread's reader then
+re-reads the rows. With a warm cache the rows are shown at once, before the refresh starts.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from editor.ui.corpus.rows import CorpusRow, row_from_index
+
+
+def _open_index(root: str, cache_dir: str | None):
+    from editor.core.index import CorpusIndex
+
+    return CorpusIndex(root, cache_dir=cache_dir)
+
+
+class IndexWorker(QObject):
+    progress = Signal(int, int)  # done, total
+    finished = Signal(float)  # seconds
+    failed = Signal(str)
+
+    def __init__(self, root: str, cache_dir: str | None = None, rescan: bool = False):
+        super().__init__()
+        self.root = root
+        self.cache_dir = cache_dir
+        self.rescan = rescan
+        self._last_emit = 0.0
+        self.cancelled = False  # set from the GUI thread; the next progress report stops the refresh
+
+    def _progress(self, *args: Any) -> bool:
+        if self.cancelled:
+            return False  # the index stops early and keeps what it has read
+        done, total = (int(args[0]), int(args[1])) if len(args) >= 2 else (int(args[0]) if args else 0, 0)
+        now = time.monotonic()
+        if now - self._last_emit > 0.05 or (total and done >= total):
+            self._last_emit = now
+            self.progress.emit(done, total)
+        return True
+
+    @Slot()
+    def run(self) -> None:
+        started = time.perf_counter()
+        try:
+            index = _open_index(self.root, self.cache_dir)
+            try:
+                index.refresh(progress=self._progress, rescan=self.rescan)
+            finally:
+                index.close()
+        except Exception as exc:
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(time.perf_counter() - started)
+
+
+class CorpusSource(QObject):
+    """The GUI thread's view of the index: rows, search, single-file updates, background refresh."""
+
+    rows_loaded = Signal()
+    progress = Signal(int, int)
+    refresh_finished = Signal(float)
+    refresh_failed = Signal(str)
+
+    def __init__(self, root: str, cache_dir: str | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.root = os.path.realpath(root)
+        self.cache_dir = cache_dir
+        self.index = _open_index(self.root, cache_dir)
+        self._thread: QThread | None = None
+        self._worker: IndexWorker | None = None
+        self.refreshing = False
+
+    def _abs(self, path: Any) -> str:
+        path = os.fspath(path)
+        return path if os.path.isabs(path) else os.path.join(self.root, path)
+
+    def _rel(self, path: str) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    def load_rows(self) -> list[CorpusRow]:
+        return [row_from_index(entry, self.root) for entry in self.index.rows(include_non_articles=True)]
+
+    def search(self, text: str) -> set[str] | None:
+        if not text.strip():
+            return None
+        try:
+            hits = self.index.search(text)
+        except Exception:
+            return None
+        paths = set()
+        for hit in hits:
+            if isinstance(hit, (str, os.PathLike)):
+                paths.add(self._abs(hit))
+            else:
+                paths.add(row_from_index(hit, self.root).path)
+        return paths
+
+    def file_changed(self, path: str) -> CorpusRow | None:
+        self.index.file_changed(self._index_path(path))
+        entry = self.index.get(self._index_path(path))
+        return row_from_index(entry, self.root) if entry is not None else None
+
+    def file_removed(self, path: str) -> None:
+        self.index.file_removed(self._index_path(path))
+
+    def _index_path(self, path: str) -> str:
+        return path
+
+    # -- background refresh ---------------------------------------------------------------------
+    def start_refresh(self, rescan: bool = False) -> None:
+        if self.refreshing:
+            return
+        self.refreshing = True
+        self._thread = QThread(self)
+        self._thread.setObjectName("corpus-index")
+        self._worker = IndexWorker(self.root, self.cache_dir, rescan)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self.progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._thread.start()
+
+    def _stop_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
+            self._thread = None
+        if self._worker is not None:
+            self._worker.deleteLater()
+            self._worker = None
+        self.refreshing = False
+
+    def _on_finished(self, seconds: float) -> None:
+        self._stop_thread()
+        self.refresh_finished.emit(seconds)
+
+    def _on_failed(self, message: str) -> None:
+        self._stop_thread()
+        self.refresh_failed.emit(message)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancelled = True
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        self._stop_thread()
+        self.index.close()

@@ -1,0 +1,266 @@
+"""The corpus as a Qt table: one model over the index rows, one proxy for sorting and filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+
+from editor.ui import theme
+from editor.ui.corpus.rows import DEFAULT_STALE_DAYS, CorpusRow
+
+COLUMNS = ("ID", "Title", "Category", "Confidence", "Last verified", "Problems")
+HEADERS = ("ID", "Title", "Category", "Conf.", "Verified", "Problems")
+COL_ID, COL_TITLE, COL_CATEGORY, COL_CONFIDENCE, COL_VERIFIED, COL_PROBLEMS = range(len(COLUMNS))
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+_ANY = (QModelIndex(), QPersistentModelIndex())
+
+
+def problem_text(row: CorpusRow) -> str:
+    parts = []
+    if row.errors:
+        parts.append(f"{row.errors} error{'s' if row.errors != 1 else ''}")
+    if row.warnings:
+        parts.append(f"{row.warnings} warning{'s' if row.warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+class CorpusTableModel(QAbstractTableModel):
+    def __init__(self, parent=None, today: dt.date | None = None, stale_days: int = DEFAULT_STALE_DAYS):
+        super().__init__(parent)
+        self._rows: list[CorpusRow] = []
+        self._by_path: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self.today = today or dt.date.today()
+        self.stale_days = stale_days
+        self._bold: QFont | None = None
+
+    # -- contents -------------------------------------------------------------------------------
+    def set_rows(self, rows: Iterable[CorpusRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._by_path = {row.path: i for i, row in enumerate(self._rows)}
+        self.endResetModel()
+
+    def rows(self) -> list[CorpusRow]:
+        return list(self._rows)
+
+    def row_for_path(self, path: str) -> int | None:
+        return self._by_path.get(path)
+
+    def row_at(self, row: int) -> CorpusRow:
+        return self._rows[row]
+
+    def update_row(self, row: CorpusRow) -> None:
+        """Replace (or add) the row for `row.path`."""
+        i = self._by_path.get(row.path)
+        if i is None:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            self._by_path[row.path] = len(self._rows)
+            self._rows.append(row)
+            self.endInsertRows()
+            return
+        self._rows[i] = row
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def remove_path(self, path: str) -> None:
+        i = self._by_path.get(path)
+        if i is None:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self._rows[i]
+        self._by_path = {row.path: n for n, row in enumerate(self._rows)}
+        self.endRemoveRows()
+
+    def set_dirty(self, path: str, dirty: bool) -> None:
+        if dirty == (path in self._dirty):
+            return
+        if dirty:
+            self._dirty.add(path)
+        else:
+            self._dirty.discard(path)
+        i = self._by_path.get(path)
+        if i is not None:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def is_dirty(self, path: str) -> bool:
+        return path in self._dirty
+
+    def categories(self) -> list[str]:
+        return sorted({row.category for row in self._rows if row.category})
+
+    def confidences(self) -> list[str]:
+        values = {row.confidence for row in self._rows if row.confidence}
+        return sorted(values, key=lambda v: (_CONFIDENCE_ORDER.get(v, 9), v))
+
+    def is_stale(self, row: CorpusRow) -> bool:
+        return row.is_stale(self.today, self.stale_days)
+
+    # -- Qt model API ---------------------------------------------------------------------------
+    def rowCount(self, parent=_ANY[0]) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ANY[0]) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == PATH_ROLE:
+            return row.path
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.kind == "other":
+                return theme.muted_color()
+            if col == COL_VERIFIED and self.is_stale(row):
+                return theme.stale_color()
+            if col == COL_PROBLEMS and row.errors:
+                return theme.error_color()
+            if col == COL_PROBLEMS and row.warnings:
+                return theme.warning_color()
+            return None
+        if role == Qt.ItemDataRole.FontRole and row.path in self._dirty:
+            if self._bold is None:
+                self._bold = QFont()
+                self._bold.setBold(True)
+            return self._bold
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{COLUMNS[col]}: {self._display(row, col)}"
+        return None
+
+    def _display(self, row: CorpusRow, col: int) -> str:
+        if col == COL_ID:
+            return row.id
+        if col == COL_TITLE:
+            mark = "● " if row.path in self._dirty else ""
+            if row.kind == "broken":
+                return f"{mark}⚠ cannot be read: {row.message or 'parse error'}"
+            if row.kind == "other":
+                return f"{mark}(not an article) {row.path.rsplit('/', 1)[-1]}"
+            return mark + (row.title or row.path.rsplit("/", 1)[-1])
+        if col == COL_CATEGORY:
+            return row.category
+        if col == COL_CONFIDENCE:
+            return row.confidence
+        if col == COL_VERIFIED:
+            return row.last_verified.isoformat() if row.last_verified else row.last_verified_text
+        if col == COL_PROBLEMS:
+            parts = []
+            if row.errors:
+                parts.append(f"{row.errors} err")
+            if row.warnings:
+                parts.append(f"{row.warnings} warn")
+            return ", ".join(parts)
+        return ""
+
+    def _tooltip(self, row: CorpusRow, col: int) -> str | None:
+        if col == COL_PROBLEMS:
+            return problem_text(row) or "no problems"
+        if col == COL_VERIFIED and self.is_stale(row):
+            return f"not verified for {row.age_days(self.today)} days"
+        if col == COL_TITLE:
+            tip = row.path
+            if row.path in self._dirty:
+                tip += "\nunsaved changes"
+            if row.message:
+                tip += f"\n{row.message}"
+            return tip
+        return None
+
+    def _sort_key(self, row: CorpusRow, col: int):
+        if col == COL_CONFIDENCE:
+            return f"{_CONFIDENCE_ORDER.get(row.confidence, 9)}{row.confidence}"
+        if col == COL_VERIFIED:
+            return row.last_verified.isoformat() if row.last_verified else ""
+        if col == COL_PROBLEMS:
+            return row.errors * 100000 + row.warnings
+        if col == COL_TITLE:  # files that are not articles go last
+            return ("1" if row.kind == "other" else "0") + (row.title or row.path).casefold()
+        return self._display(row, col).casefold()
+
+
+class CorpusFilterProxy(QSortFilterProxyModel):
+    """Filters: category, confidence, stale only, has errors, and a search (a set of paths or text)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self.category = ""
+        self.confidence = ""
+        self.stale_only = False
+        self.errors_only = False
+        self.search_text = ""
+        self.search_paths: set[str] | None = None
+
+    def set_filters(self, *, category: str | None = None, confidence: str | None = None,
+                    stale_only: bool | None = None, errors_only: bool | None = None) -> None:
+        self.beginFilterChange()
+        if category is not None:
+            self.category = category
+        if confidence is not None:
+            self.confidence = confidence
+        if stale_only is not None:
+            self.stale_only = stale_only
+        if errors_only is not None:
+            self.errors_only = errors_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_search(self, text: str, paths: set[str] | None) -> None:
+        """`paths`: the full-text index's hits (None: match `text` against id, title and file name)."""
+        self.beginFilterChange()
+        self.search_text = text.casefold().strip()
+        self.search_paths = paths
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        model: CorpusTableModel = self.sourceModel()
+        row = model.row_at(source_row)
+        if self.category and row.category != self.category:
+            return False
+        if self.confidence and row.confidence != self.confidence:
+            return False
+        if self.stale_only and not model.is_stale(row):
+            return False
+        if self.errors_only and not (row.errors or row.kind == "broken"):
+            return False
+        if self.search_text:
+            in_text = self.search_text in row.search_text()
+            if self.search_paths is not None:
+                return in_text or row.path in self.search_paths
+            return in_text
+        return True
+
+    def path_at(self, row: int) -> str | None:
+        index = self.index(row, 0)
+        return index.data(PATH_ROLE) if index.isValid() else None

@@ -1,0 +1,342 @@
+"""CorpusPanel: search box, filters, progress bar and the corpus table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.ui.corpus.indexer import CorpusSource
+from editor.ui.corpus.model import (
+    COL_CATEGORY,
+    COL_CONFIDENCE,
+    COL_ID,
+    COL_PROBLEMS,
+    COL_TITLE,
+    COL_VERIFIED,
+    PATH_ROLE,
+    CorpusFilterProxy,
+    CorpusTableModel,
+)
+from editor.ui.corpus.rows import DEFAULT_STALE_DAYS
+
+ALL_CATEGORIES = "All categories"
+ANY_CONFIDENCE = "Any confidence"
+SEARCH_DELAY_MS = 200
+
+
+class CorpusTable(QTableView):
+    """The table; Enter opens the current article (as double-click does)."""
+
+    open_requested = Signal(str)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex().data(PATH_ROLE))
+            return
+        super().keyPressEvent(event)
+
+
+class CorpusPanel(QWidget):
+    article_activated = Signal(str)
+    bump_requested = Signal(list)  # paths of the selected articles
+
+    def __init__(self, parent=None, today: dt.date | None = None, stale_days: int = DEFAULT_STALE_DAYS):
+        super().__init__(parent)
+        self.source: CorpusSource | None = None
+        self.model = CorpusTableModel(self, today=today, stale_days=stale_days)
+        self.proxy = CorpusFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles, facts and text (Ctrl+L)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the corpus")
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self.search)
+
+        self.category = QComboBox()
+        self.category.setAccessibleName("Category filter")
+        self.category.addItem(ALL_CATEGORIES)
+        self.confidence = QComboBox()
+        self.confidence.setAccessibleName("Confidence filter")
+        self.confidence.addItem(ANY_CONFIDENCE)
+        self.stale = QCheckBox("S&tale")
+        self.stale.setToolTip(f"Only articles not verified for more than {stale_days} days")
+        self.errors = QCheckBox("&Has errors")
+        self.errors.setToolTip("Only articles with errors (or that cannot be read)")
+        category_label = QLabel("Cate&gory:")
+        category_label.setBuddy(self.category)
+        confidence_label = QLabel("Con&fidence:")
+        confidence_label.setBuddy(self.confidence)
+
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Indexing progress")
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Indexing… %v of %m")
+        self.progress.setMaximumHeight(18)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setAccessibleName("Corpus status")
+
+        self.table = CorpusTable()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Articles")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setTabKeyNavigation(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_ID, 78), (COL_CATEGORY, 72), (COL_CONFIDENCE, 56), (COL_VERIFIED, 94),
+                           (COL_PROBLEMS, 66)):
+            header.resizeSection(col, width)
+        header.setMinimumSectionSize(48)
+
+        self.bump_action = QAction("&Bump last verified…", self)
+        self.bump_action.setToolTip("Set a date field (last_verified by default) on the selected articles")
+        self.bump_action.triggered.connect(self._request_bump)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(category_label)
+        filters.addWidget(self.category, 1)
+        filters.addWidget(confidence_label)
+        filters.addWidget(self.confidence, 1)
+        filters2 = QHBoxLayout()
+        filters2.addWidget(self.stale)
+        filters2.addWidget(self.errors)
+        filters2.addStretch(1)
+        filters2.addWidget(self.status)
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(search_row)
+        layout.addLayout(filters)
+        layout.addLayout(filters2)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.table, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._search_and_focus)
+        self.category.currentIndexChanged.connect(self._filters_changed)
+        self.confidence.currentIndexChanged.connect(self._filters_changed)
+        self.stale.toggled.connect(self._filters_changed)
+        self.errors.toggled.connect(self._filters_changed)
+        self.table.doubleClicked.connect(lambda index: self.article_activated.emit(index.data(PATH_ROLE)))
+        self.table.open_requested.connect(self.article_activated)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.proxy.rowsInserted.connect(self._update_status)
+        self.proxy.rowsRemoved.connect(self._update_status)
+        self.proxy.modelReset.connect(self._update_status)
+        self.proxy.layoutChanged.connect(self._update_status)
+
+    # -- the index ------------------------------------------------------------------------------
+    def set_source(self, source: CorpusSource) -> None:
+        self.source = source
+        source.progress.connect(self._on_progress)
+        source.refresh_finished.connect(self._on_refreshed)
+        source.refresh_failed.connect(self._on_refresh_failed)
+
+    def reload_rows(self) -> None:
+        if self.source is None:
+            return
+        current = self.current_path()
+        selected = self.selected_paths()
+        self.model.set_rows(self.source.load_rows())
+        self._fill_filter_combos()
+        if self.search.text().strip():
+            self.apply_search()
+        self.select_paths(selected, current)
+        self._update_status()
+
+    def start_refresh(self) -> None:
+        if self.source is None:
+            return
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.source.start_refresh()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _on_refreshed(self, seconds: float) -> None:
+        self.progress.hide()
+        self.reload_rows()
+
+    def _on_refresh_failed(self, message: str) -> None:
+        self.progress.hide()
+        self.status.setText(f"Index: {message}")
+
+    def refresh_path(self, path: str) -> None:
+        """Re-read one file into the index and its row (after a save or a bump)."""
+        if self.source is None:
+            return
+        import os
+
+        if not os.path.exists(path):
+            self.source.file_removed(path)
+            self.model.remove_path(path)
+            return
+        row = self.source.file_changed(path)
+        if row is not None:
+            self.model.update_row(row)
+
+    # -- filters --------------------------------------------------------------------------------
+    def _fill_filter_combos(self) -> None:
+        for combo, first, values in ((self.category, ALL_CATEGORIES, self.model.categories()),
+                                     (self.confidence, ANY_CONFIDENCE, self.model.confidences())):
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first)
+            combo.addItems(values)
+            i = combo.findText(current)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+    def _filters_changed(self, *_args) -> None:
+        category = self.category.currentText()
+        confidence = self.confidence.currentText()
+        self.proxy.set_filters(category="" if category == ALL_CATEGORIES else category,
+                               confidence="" if confidence == ANY_CONFIDENCE else confidence,
+                               stale_only=self.stale.isChecked(), errors_only=self.errors.isChecked())
+        self._update_status()
+
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search.text()
+        paths = self.source.search(text) if self.source is not None else None
+        self.proxy.set_search(text, paths)
+        self._update_status()
+
+    def _search_and_focus(self) -> None:
+        self.apply_search()
+        if self.proxy.rowCount():
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _update_status(self, *_args) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        noun = "file" if total == 1 else "files"
+        self.status.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+
+    # -- selection ------------------------------------------------------------------------------
+    def current_path(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(PATH_ROLE) if index.isValid() else None
+
+    def selected_paths(self) -> list[str]:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return [index.data(PATH_ROLE) for index in sorted(rows, key=lambda i: i.row())]
+
+    def select_paths(self, paths: list[str], current: str | None = None) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for path in paths:
+            index = self._proxy_index(path)
+            if index is not None:
+                sel.select(index, flags)
+        if current:
+            index = self._proxy_index(current)
+            if index is not None:
+                sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.table.scrollTo(index)
+
+    def _proxy_index(self, path: str):
+        row = self.model.row_for_path(path)
+        if row is None:
+            return None
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        return index if index.isValid() else None
+
+    def show_path(self, path: str) -> None:
+        """Make `path` the current row (without opening it)."""
+        index = self._proxy_index(path)
+        if index is not None:
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+
+    def neighbour(self, path: str | None, step: int) -> str | None:
+        """The article `step` rows away from `path` in the current (sorted, filtered) order."""
+        count = self.proxy.rowCount()
+        if not count:
+            return None
+        index = self._proxy_index(path) if path else None
+        if index is None:
+            row = 0 if step > 0 else count - 1
+        else:
+            row = index.row() + step
+            if not 0 <= row < count:
+                return None
+        return self.proxy.path_at(row)
+
+    def first_article(self) -> str | None:
+        for row in range(self.proxy.rowCount()):
+            path = self.proxy.path_at(row)
+            entry = self.model.row_at(self.model.row_for_path(path))
+            if entry.is_article:
+                return path
+        return self.proxy.path_at(0) if self.proxy.rowCount() else None
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _request_bump(self) -> None:
+        paths = self.selected_paths()
+        if not paths and self.current_path():
+            paths = [self.current_path()]
+        if paths:
+            self.bump_requested.emit(paths)
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        open_action = menu.addAction("&Open")
+        open_action.setEnabled(self.table.indexAt(pos).isValid())
+        open_action.triggered.connect(lambda: self.article_activated.emit(self.table.indexAt(pos).data(PATH_ROLE)))
+        menu.addSeparator()
+        menu.addAction(self.bump_action)
+        menu.exec(self.table.viewport().mapToGlobal(pos))

@@ -1,0 +1,115 @@
+"""CorpusRow: what the corpus list shows for one file, read from whatever the index returns.
+
+Kept free of Qt: the table model, quick open and the tests all read these plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_STALE_DAYS = 180
+
+
+@dataclass
+class CorpusRow:
+    path: str
+    id: str = ""
+    title: str = ""
+    category: str = ""
+    confidence: str = ""
+    last_verified: dt.date | None = None
+    last_verified_text: str = ""
+    errors: int = 0
+    warnings: int = 0
+    kind: str = "article"  # "article", "broken" (does not parse) or "other" (no front matter)
+    message: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_article(self) -> bool:
+        return self.kind == "article"
+
+    def age_days(self, today: dt.date) -> int | None:
+        return (today - self.last_verified).days if self.last_verified else None
+
+    def is_stale(self, today: dt.date, days: int = DEFAULT_STALE_DAYS) -> bool:
+        age = self.age_days(today)
+        return age is not None and age > days
+
+    def search_text(self) -> str:
+        return f"{self.id}\n{self.title}\n{os.path.basename(self.path)}".casefold()
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        if isinstance(obj, dict):
+            if name in obj and obj[name] is not None:
+                return obj[name]
+        else:
+            try:
+                value = obj[name] if hasattr(obj, "keys") and name in obj.keys() else getattr(obj, name)  # noqa: SIM118
+            except (AttributeError, IndexError, KeyError, TypeError):
+                continue
+            if value is not None:
+                return value
+    return default
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def row_from_index(entry: Any, root: str | None = None) -> CorpusRow:
+    """Adapt an index entry (a mapping, sqlite3.Row or dataclass) to a CorpusRow."""
+    path = os.fspath(_get(entry, "path", "file", default=""))
+    if root and not os.path.isabs(path):
+        path = os.path.join(root, path)
+    lv = _get(entry, "last_verified", default=None)
+    kind = _get(entry, "kind", default=None)
+    error = _get(entry, "parse_error", "error", default=None)
+    code = str(_get(entry, "error_code", default="") or "")
+    if kind is None:
+        if code in ("not-an-article", "empty-file") or _get(entry, "is_article", default=True) in (False, 0):
+            kind = "other"
+        elif error:
+            kind = "broken"
+        else:
+            kind = "article"
+    kind = {"ok": "article", "non-article": "other", "not-an-article": "other", "non_article": "other",
+            "error": "broken", "parse-error": "broken", "unreadable": "broken"}.get(str(kind), str(kind))
+    line = _get(entry, "error_line", default=None)
+    if error and line:
+        error = f"line {line}: {error}"
+    message = error or ""
+    return CorpusRow(
+        path=path,
+        id=str(_get(entry, "id", "article_id", default="") or ""),
+        title=str(_get(entry, "title", default="") or ""),
+        category=str(_get(entry, "category", default="") or ""),
+        confidence=str(_get(entry, "confidence", default="") or ""),
+        last_verified=_date(lv),
+        last_verified_text="" if lv is None else (lv.isoformat() if hasattr(lv, "isoformat") else str(lv)),
+        errors=_int(_get(entry, "errors", "error_count", default=0)),
+        warnings=_int(_get(entry, "warnings", "warning_count", default=0)),
+        kind=kind,
+        message=str(message),
+    )

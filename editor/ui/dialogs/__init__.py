@@ -1,0 +1,1 @@
+"""Dialogs: review changes, the unsaved-changes prompt, the batch bump, quick open."""

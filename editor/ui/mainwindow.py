@@ -1,0 +1,494 @@
+"""MainWindow: composes the corpus panel, the form and problems, the body editor and preview.
+
+The window holds one open article (an ArticleSession) at a time and routes the user's commands to
+it: open, save, review, undo. Everything that asks the user goes through a method (`ask_unsaved`,
+`confirm_bump`, `show_error`) that tests replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.errors import SaveConflict
+from editor.core.problems import Problem
+from editor.ui.actions import create_actions
+from editor.ui.body.panel import BodyPanel
+from editor.ui.corpus.bump import DEFAULT_DATE_FIELDS, BatchBumpCommand, BumpPlanSet, plan_bump
+from editor.ui.corpus.indexer import CorpusSource
+from editor.ui.corpus.panel import CorpusPanel
+from editor.ui.dialogs import unsaved
+from editor.ui.dialogs.bump import BumpDialog
+from editor.ui.dialogs.quick_open import QuickOpenDialog
+from editor.ui.dialogs.review import ReviewDialog
+from editor.ui.form.article_form import ArticleForm
+from editor.ui.form.problems_panel import ProblemsPanel
+from editor.ui.session import ArticleSession
+from editor.ui.settings import Settings
+
+APP_NAME = "Corpus Editor"
+
+
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    label = QLabel(text)
+    label.setBuddy(widget)
+    label.setStyleSheet("font-weight: 600;")
+    layout.addWidget(label)
+    layout.addWidget(widget, 1)
+    return box
+
+
+class MainWindow(QMainWindow):
+    article_opened = Signal(str)
+    corpus_ready = Signal()  # rows shown after the background refresh
+
+    def __init__(self, settings: Settings | None = None, cache_dir: str | None = None, remember: bool = True):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.cache_dir = cache_dir
+        self.source: CorpusSource | None = None
+        self.root: str | None = None
+        self.session: ArticleSession | None = None
+        self.schema = None
+        self.rule_config = None
+        self.problems: list[Problem] = []
+        self.last_error: str = ""
+        self.remember = remember  # False: neither read nor write the user's settings (screenshots)
+        self._pending_open: str | None = None
+        self.setWindowTitle(APP_NAME)
+
+        self.undo_group = QUndoGroup(self)
+        self.corpus_stack = QUndoStack(self)  # batch actions on files: one undo per batch
+        self.undo_group.addStack(self.corpus_stack)
+        self.actions = create_actions(self, self.undo_group)
+
+        self.corpus_panel = CorpusPanel()
+        self.form = ArticleForm()
+        self.problems_panel = ProblemsPanel(install_shortcuts=False)  # F8 is the window's action
+        self.body_panel = BodyPanel()
+        self.form.setAccessibleName("Front matter form")
+        self.problems_panel.setAccessibleName("Problems")
+
+        self.form_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.form_splitter.addWidget(_labelled("Front &matter", self.form))
+        self.form_splitter.addWidget(self.problems_panel)
+        self.form_splitter.setStretchFactor(0, 4)
+        self.form_splitter.setStretchFactor(1, 1)
+        self.form_splitter.setChildrenCollapsible(False)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self.corpus_panel)
+        self.main_splitter.addWidget(self.form_splitter)
+        self.main_splitter.addWidget(self.body_panel)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 4)
+        self.main_splitter.setStretchFactor(2, 4)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.setHandleWidth(8)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.addWidget(self.main_splitter)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.path_label = QLabel()
+        self.problem_label = QLabel()
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.problem_label)
+        self._connect()
+        self._restore_settings()
+        self._update_title()
+
+    # -- construction ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(a.open_corpus)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(a.reload_index)
+        file_menu.addSeparator()
+        file_menu.addAction(a.save)
+        file_menu.addAction(a.review)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(a.undo)
+        edit_menu.addAction(a.redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(a.find)
+        go_menu = bar.addMenu("&Go")
+        for action in (a.quick_open, a.focus_search, None, a.next_article, a.previous_article, None,
+                       a.next_problem, a.previous_problem, None, a.focus_list, a.focus_form, a.focus_body):
+            if action is None:
+                go_menu.addSeparator()
+            else:
+                go_menu.addAction(action)
+        corpus_menu = bar.addMenu("&Corpus")
+        corpus_menu.addAction(a.bump)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (a.save, a.review, a.undo, a.redo, None, a.quick_open, a.bump):
+            if action is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.open_corpus.triggered.connect(self.choose_corpus)
+        a.reload_index.triggered.connect(self.corpus_panel.start_refresh)
+        a.save.triggered.connect(self.save)
+        a.review.triggered.connect(self.review_changes)
+        a.quit.triggered.connect(self.close)
+        a.find.triggered.connect(self.body_panel.open_find)
+        a.quick_open.triggered.connect(self.quick_open)
+        a.focus_search.triggered.connect(self.corpus_panel.focus_search)
+        a.focus_list.triggered.connect(self.corpus_panel.table.setFocus)
+        a.focus_form.triggered.connect(self.form.setFocus)
+        a.focus_body.triggered.connect(self.body_panel.editor.setFocus)
+        a.next_article.triggered.connect(lambda: self.step_article(1))
+        a.previous_article.triggered.connect(lambda: self.step_article(-1))
+        a.next_problem.triggered.connect(lambda: self.step_problem(1))
+        a.previous_problem.triggered.connect(lambda: self.step_problem(-1))
+        a.bump.triggered.connect(self.corpus_panel.bump_action.trigger)
+        self.corpus_panel.article_activated.connect(self.open_article)
+        self.corpus_panel.bump_requested.connect(self.bump_articles)
+        self.form.problems_changed.connect(self._on_problems)
+        self.problems_panel.problem_activated.connect(self.go_to_problem)
+        self.body_panel.fact_clicked.connect(lambda n: self.form.focus_field(f"atomic_facts[{n}]"))
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._on_focus_changed)
+
+    # -- settings -------------------------------------------------------------------------------
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.main_splitter, "form": self.form_splitter, "body": self.body_panel.splitter,
+                "body-top": self.body_panel.top_splitter}
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.geometry() if self.remember else None
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 900)
+        for name, splitter in self._splitters().items():
+            state = self.settings.splitter_state(name) if self.remember else None
+            if state is not None:
+                splitter.restoreState(state)
+            elif name == "main":
+                splitter.setSizes([480, 470, 430])
+            elif name == "body-top":
+                splitter.setSizes([330, 100])
+
+    def save_settings(self) -> None:
+        if not self.remember:
+            return
+        self.settings.set_geometry(self.saveGeometry())
+        for name, splitter in self._splitters().items():
+            self.settings.set_splitter_state(name, splitter.saveState())
+        self.settings.sync()
+
+    # -- the corpus -----------------------------------------------------------------------------
+    def open_corpus(self, root: str, open_path: str | None = None, refresh: bool = True) -> bool:
+        if not self.close_article():
+            return False
+        if self.source is not None:
+            self.source.close()
+        self.root = os.path.realpath(root)
+        self._load_schema()
+        self.corpus_stack.clear()
+        self.source = CorpusSource(self.root, self.cache_dir, self)
+        self.corpus_panel.set_source(self.source)  # first: the panel reloads its rows before we look
+        self.source.refresh_finished.connect(self._on_corpus_refreshed)
+        self.source.refresh_failed.connect(self._on_corpus_refreshed)
+        self.corpus_panel.reload_rows()  # a warm index shows its rows at once
+        if self.remember:
+            self.settings.add_recent_corpus(self.root)
+        self._pending_open = open_path
+        if open_path:
+            self.open_article(open_path)
+        elif self.corpus_panel.first_article():
+            self.open_article(self.corpus_panel.first_article())
+        if refresh:
+            self.corpus_panel.start_refresh()
+        self._update_title()
+        return True
+
+    def _load_schema(self) -> None:
+        from editor.core import rules
+        from editor.core.schema import load_schema
+
+        try:
+            self.schema = load_schema(self.root)
+            self.rule_config = rules.RuleConfig.from_schema(self.schema)
+        except Exception as exc:
+            self.schema, self.rule_config = None, None
+            self.statusBar().showMessage(f"Schema: {exc}", 10000)
+            return
+        self.corpus_panel.model.stale_days = self.rule_config.stale_warning_days
+        self.form.set_schema(self.schema)
+
+    def _on_corpus_refreshed(self, *_args) -> None:
+        if self.session is None and not self._pending_open:
+            first = self.corpus_panel.first_article()
+            if first:
+                self.open_article(first)
+        self.corpus_ready.emit()
+
+    def choose_corpus(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open corpus folder", self.root or os.path.expanduser("~"))
+        if folder:
+            self.open_corpus(folder)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_corpora():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_corpus(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- articles -------------------------------------------------------------------------------
+    def open_article(self, path: str) -> bool:
+        if not path:
+            return False
+        path = os.path.realpath(path)
+        if self.session is not None and self.session.path == path:
+            return True
+        if not self.close_article():
+            return False
+        try:
+            session = ArticleSession(path, self)
+        except OSError as exc:
+            self.show_error("Cannot open the article", f"{path}: {exc.strerror or exc}")
+            return False
+        self.session = session
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        session.changed.connect(self._on_session_changed)
+        session.dirty_changed.connect(self._on_dirty_changed)
+        self.form.set_session(session)
+        self.body_panel.set_session(session)
+        self._on_session_changed()
+        self.corpus_panel.show_path(path)
+        self._pending_open = None
+        self.article_opened.emit(path)
+        return True
+
+    def close_article(self) -> bool:
+        """Close the open article, asking first if it has unsaved changes. False: the user cancelled."""
+        session = self.session
+        if session is None:
+            return True
+        if session.is_dirty:
+            answer = self.ask_unsaved(session)
+            if answer == "cancel":
+                return False
+            if answer == "save" and not self.save():
+                return False
+        self.corpus_panel.model.set_dirty(session.path, False)
+        self.form.set_session(None)
+        self.body_panel.set_session(None)
+        self.problems_panel.set_problems([])
+        self.undo_group.removeStack(session.undo_stack)
+        self.undo_group.setActiveStack(self.corpus_stack)
+        session.changed.disconnect(self._on_session_changed)
+        session.dirty_changed.disconnect(self._on_dirty_changed)
+        self.session = None
+        session.deleteLater()
+        self._update_title()
+        return True
+
+    def ask_unsaved(self, session: ArticleSession) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this method)."""
+        return unsaved.ask_unsaved(self, os.path.basename(session.path))
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user something went wrong (tests replace this method)."""
+        self.last_error = message
+        QMessageBox.warning(self, title, message)
+
+    def step_article(self, step: int) -> None:
+        current = self.session.path if self.session else self.corpus_panel.current_path()
+        target = self.corpus_panel.neighbour(current, step)
+        if target:
+            self.open_article(target)
+
+    def quick_open(self) -> None:
+        dialog = QuickOpenDialog(self.corpus_panel.model, self)
+        if dialog.exec() and dialog.chosen:
+            self.open_article(dialog.chosen)
+
+    # -- session state --------------------------------------------------------------------------
+    def _on_session_changed(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        if s.raw_mode:
+            self._on_problems([])
+        self._update_title()
+
+    def _on_dirty_changed(self, dirty: bool) -> None:
+        if self.session is not None:
+            self.corpus_panel.model.set_dirty(self.session.path, dirty)
+        self._update_title()
+
+    def _on_problems(self, problems: list) -> None:
+        s = self.session
+        if s is not None and s.raw_mode:  # the form has nothing to check: the parse error is the problem
+            err = s.error
+            problems = [Problem(s.path, "", err.line if err else None, "error", getattr(err, "code", "parse-error"),
+                                err.message if err else "the article cannot be parsed")]
+        self.problems = list(problems)
+        self.problems_panel.set_problems(self.problems)
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        warnings = len(self.problems) - errors
+        self.problem_label.setText(f"{errors} error{'s' if errors != 1 else ''}, "
+                                   f"{warnings} warning{'s' if warnings != 1 else ''}" if self.session else "")
+
+    def go_to_problem(self, problem) -> None:
+        field = getattr(problem, "field", "")
+        line = getattr(problem, "line", None)
+        if field and self.session is not None and not self.session.raw_mode:
+            self.form.focus_field(field)
+        elif line:
+            self.body_panel.go_to_file_line(line)
+
+    def step_problem(self, step: int) -> None:
+        if step > 0:
+            self.problems_panel.next_problem()
+        else:
+            self.problems_panel.previous_problem()
+
+    def _update_title(self) -> None:
+        s = self.session
+        corpus = os.path.basename(self.root) if self.root else ""
+        if s is None:
+            self.setWindowTitle(f"{corpus} — {APP_NAME}" if corpus else APP_NAME)
+            self.path_label.setText(self.root or "")
+            return
+        name = os.path.basename(s.path)
+        mode = " (raw text)" if s.raw_mode else ""
+        self.setWindowTitle(f"{name}[*]{mode} — {corpus} — {APP_NAME}")
+        self.setWindowModified(s.is_dirty)
+        rel = os.path.relpath(s.path, self.root) if self.root else s.path
+        self.path_label.setText(rel + ("  •  unsaved changes" if s.is_dirty else ""))
+        self.actions.save.setEnabled(True)
+
+    def _on_focus_changed(self, _old, new) -> None:
+        # Ctrl+Z in the corpus list undoes the last batch action; anywhere else, the article's edits
+        if new is None:
+            return
+        if self.corpus_panel.isAncestorOf(new):
+            self.undo_group.setActiveStack(self.corpus_stack)
+        elif self.session is not None and self.isAncestorOf(new):
+            self.undo_group.setActiveStack(self.session.undo_stack)
+
+    # -- saving ---------------------------------------------------------------------------------
+    def save(self) -> bool:
+        s = self.session
+        if s is None:
+            return False
+        if not s.is_dirty:
+            self.statusBar().showMessage("No changes to save", 3000)
+            return True
+        try:
+            s.save()
+        except SaveConflict as exc:
+            self.show_error("Not saved: the file changed on disk",
+                            f"{os.path.basename(s.path)} was changed by another program since it was opened "
+                            f"({exc.reason}). Nothing was overwritten. Review your changes, copy what you need, "
+                            "and reopen the article.")
+            return False
+        except OSError as exc:
+            self.show_error("Not saved", f"{s.path}: {exc.strerror or exc}")
+            return False
+        self.corpus_panel.refresh_path(s.path)
+        self.corpus_panel.model.set_dirty(s.path, False)
+        self.statusBar().showMessage(f"Saved {os.path.basename(s.path)}", 3000)
+        self._update_title()
+        return True
+
+    def review_changes(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        dialog = ReviewDialog(os.path.basename(s.path), s.diff(), parent=self)
+        if dialog.exec():
+            self.save()
+
+    # -- batch bump -----------------------------------------------------------------------------
+    def date_fields(self) -> list[str]:
+        fields = list(DEFAULT_DATE_FIELDS)
+        if self.schema is not None:
+            fields += [f.name for f in self.schema.form_fields() if f.widget == "date" and f.name not in fields]
+        return fields
+
+    def plan_bump(self, paths: list[str], fields: list[str], date: dt.date) -> BumpPlanSet:
+        def refuse_unsaved(path: str) -> None:
+            if self.session is not None and self.session.path == path and self.session.is_dirty:
+                raise ValueError("open with unsaved changes: save or discard them first")
+
+        return plan_bump(paths, fields, date, refuse_unsaved)
+
+    def confirm_bump(self, paths: list[str]) -> BumpPlanSet | None:
+        """Show the bump dialog (diff first); the plan to apply, or None (tests replace this method)."""
+        dialog = BumpDialog(len(paths), self.date_fields(), lambda f, d: self.plan_bump(paths, f, d), parent=self)
+        return dialog.plan_set if dialog.exec() else None
+
+    def bump_articles(self, paths: list[str]) -> None:
+        plan_set = self.confirm_bump(paths)
+        if plan_set is not None:
+            self.apply_bump(plan_set)
+
+    def apply_bump(self, plan_set: BumpPlanSet) -> BatchBumpCommand | None:
+        if not plan_set.to_write:
+            return None
+        command = BatchBumpCommand(plan_set, self._batch_done)
+        self.corpus_stack.push(command)
+        self.undo_group.setActiveStack(self.corpus_stack)
+        self.statusBar().showMessage(command.text(), 5000)
+        return command
+
+    def _batch_done(self, command: BatchBumpCommand, paths: list[str]) -> None:
+        for path in paths:
+            self.corpus_panel.refresh_path(path)
+            if self.session is not None and self.session.path == path and not self.session.is_dirty:
+                self.session.load()
+        if command.failed:
+            text = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in command.failed.items())
+            # not from inside the undo stack's push/undo: report once it has returned
+            QTimer.singleShot(0, lambda: self.show_error("Some files were left as they were", text))
+
+    # -- closing --------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_article():
+            event.ignore()
+            return
+        self.save_settings()
+        if self.source is not None:
+            self.source.close()
+            self.source = None
+        event.accept()
