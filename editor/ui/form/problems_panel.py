@@ -125,6 +125,7 @@ class ProblemsPanel(QWidget):
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
         layout.addWidget(self.view)
+        self._visited: Problem | None = None  # where F8 continues from
         self.shortcuts: list[QShortcut] = []
         if install_shortcuts:
             for key, slot in ((QKeySequence(Qt.Key.Key_F8), self.next_problem),
@@ -156,15 +157,15 @@ class ProblemsPanel(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.problem_activated.emit(self.model.problems[index.row()])
+            self._visited = self.model.problems[index.row()]
+            self.problem_activated.emit(self._visited)
 
     def _step(self, delta: int) -> None:
         n = len(self.model.problems)
         if not n:
             return
-        index = self.view.currentIndex()
-        if index.isValid():
-            row = (index.row() + delta) % n
+        if self._visited is not None and self._visited in self.model.problems:
+            row = (self.model.problems.index(self._visited) + delta) % n
         else:
             row = 0 if delta > 0 else n - 1
         new = self.model.index(row)
