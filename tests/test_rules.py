@@ -329,3 +329,37 @@ def test_problem_text_and_dict():
     assert Problem("a.md", "", None, "error", "yaml-error", "bad").format_text() == "a.md: error: bad (yaml-error)"
     assert problem.to_dict() == {"file": "a.md", "field": "atomic_facts[1].source_url", "line": 12,
                                  "severity": "warning", "code": "homepage-source", "message": "fix it"}
+
+
+@pytest.mark.parametrize(("gap", "flagged"), [
+    ("TODO", True), ("TBD: the C4 pathway", True), ("To be completed.", True),
+    ("This section is to be completed", True), ("lorem ipsum dolor sit amet", True),
+    ("FIXME describe CAM plants", True),
+    ("The ITER reactor is scheduled to be completed by 2035", False),
+    ("Mapping the full pathway is yet to be completed", False),
+    ("Todo lists in lab notebooks", False), ("Photosystem I structure", False),
+])
+def test_placeholder_text_in_known_gaps(tmp_path, schema, gap, flagged):
+    path = tmp_path / "gap.md"
+    path.write_text(_clean_text().replace("  - Artificial photosynthesis research\n", f'  - "{gap}"\n'),
+                    encoding="utf-8")
+    problems = check_file(path, schema, today=TODAY)
+    assert found(problems) == ({("placeholder", "known_gaps[1]", 63, "warning")} if flagged else set())
+
+
+MOJIBAKE_ZH = "据史料记载，这一发明在当时的社会中产生了深远的影响。".encode().decode("gbk", errors="ignore")
+
+
+@pytest.mark.parametrize(("title", "damaged"), [
+    ("Caf\u00c3\u00a9 culture", True), ("It\u00e2\u20ac\u2122s", True), ("\u951f\u65a4\u62f7 text", True),
+    ("Lost \ufffd byte", True), (MOJIBAKE_ZH, True), ("Price in \u00c2\u00a3", True),
+    ("Caf\u00e9, na\u00efve, \u00c5ngstr\u00f6m, Gr\u00fc\u00dfe", False), ("S\u00c3O PAULO", False),
+    ("\u00c0 l'\u00e9poque, fran\u00e7ais", False), ("活字印刷术：毕昇的胶泥活字", False),
+    ("日本語のテキスト、カタカナ", False), ("한국어 텍스트", False), ("涓涓细流", False),
+])
+def test_encoding_damage_in_a_value(tmp_path, schema, title, damaged):
+    path = tmp_path / "title.md"
+    path.write_text(_clean_text().replace('title: "Photosynthesis: How Plants Turn Light into Sugar"',
+                                          f'title: "{title}"'), encoding="utf-8")
+    problems = check_file(path, schema, today=TODAY)
+    assert found(problems) == ({("encoding-damage", "title", 3, "warning")} if damaged else set())

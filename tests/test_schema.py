@@ -296,3 +296,13 @@ def test_the_schema_file_is_plain_yaml_json_schema():
     data = yaml.safe_load(DEFAULT_SCHEMA_PATH.read_text(encoding="utf-8"))
     assert data["$schema"].endswith("2020-12/schema")
     assert data["required"] == ["id", "title", "category", "language", "confidence", "last_verified"]
+
+
+def test_the_example_corpus_schema_loads(tmp_path):
+    example = DEFAULT_SCHEMA_PATH.parent / "corpus-schema.example.yaml"
+    write(tmp_path / CORPUS_SCHEMA_NAME, example.read_text(encoding="utf-8"))
+    schema = load_schema(tmp_path)
+    assert schema.field(("status",))["enum"] == ["draft", "review", "published"]
+    assert {s.name: s.label for s in schema.form_fields()}["reviewer"] == "Reviewer"
+    config = RuleConfig.from_schema(schema)
+    assert config.severity == {"homepage-source": "error", "fact-confidence-above-article": "off"}

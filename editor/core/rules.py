@@ -152,7 +152,10 @@ def _text(value: Any) -> str | None:
 
 
 _PLACEHOLDER_UPPER = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
-_PLACEHOLDER_PHRASE = re.compile(r"\bto be (?:completed|written|added|filled in)\b|\blorem ipsum\b", re.IGNORECASE)
+# "to be completed" after a word of planning ("scheduled to be completed in 2030") is prose, not a placeholder
+_PLACEHOLDER_PHRASE = re.compile(
+    r"(?<!expected )(?<!scheduled )(?<!planned )(?<!slated )(?<!due )(?<!set )(?<!likely )(?<!yet )"
+    r"\bto be (?:completed|written|filled in)\b|\blorem ipsum\b", re.IGNORECASE)
 _MOJIBAKE = re.compile(
     "\ufffd"  # the replacement character: bytes lost at decoding
     "|[\u00c2-\u00ef][\u0080-\u009f]"  # a UTF-8 lead byte read as Latin-1, then a C1 control
@@ -161,7 +164,9 @@ _MOJIBAKE = re.compile(
     "|\u00e2\u20ac"  # â€: the start of ’ “ ” – — … read as cp1252
     "|[\u00e0-\u00ef][\u0080-\u00bf]{2}"  # a 3-byte sequence (CJK...) read as Latin-1
     "|\u951f\u65a4\u62f7|\u70eb\u70eb|\u5c6f\u5c6f"  # 锟斤拷 烫烫 屯屯: replacement/uninitialised bytes via GBK
-    "|[\u9225\u951b\u9286]"  # 鈥 锛 銆: ’“” / full-width punctuation / 。、 UTF-8 read as GBK
+    "|[\u9225\u951b\u9286\u6b91]"  # 鈥 锛 銆 殑: ’“” / full-width punctuation / 。、 / 的 UTF-8 read as GBK
+    # three characters typical of UTF-8 Chinese read as GBK, close together (each alone can be legitimate)
+    "|[涓浜璁鎹鍙澶瀹鐢鏀姘鍦鏄鎴浠鏈绗缁璇闂鍒浣鍜](?:[^\n]{0,2}[涓浜璁鎹鍙澶瀹鐢鏀姘鍦鏄鎴浠鏈绗缁璇闂鍒浣鍜]){2}"
     "|[\u0000-\u0008\u000b\u000c\u000e-\u001f]"  # control characters
 )
 _SUSPECT = re.compile(_MOJIBAKE.pattern + "|\r|" + _PLACEHOLDER_UPPER.pattern + "|" + _PLACEHOLDER_PHRASE.pattern,
