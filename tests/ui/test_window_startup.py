@@ -1,0 +1,50 @@
+"""Start-up: the corpus or article given, the last corpus, the sample copy, and `--screenshot`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from editor.ui.app import resolve_start
+from editor.ui.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_screenshot_on_first_start_copies_the_sample_corpus(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
+    out = tmp_path / "shot.png"
+    result = subprocess.run([sys.executable, "-m", "editor", "--screenshot", str(out)], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 900)
+    copy = tmp_path / "data" / "corpus-editor" / "sample-corpus"
+    assert (copy / "ai" / "backpropagation.md").read_bytes() == (
+        REPO / "resources" / "sample-corpus" / "ai" / "backpropagation.md").read_bytes()
+    # a screenshot leaves the user's settings alone
+    assert not list((tmp_path / "config").rglob("*.ini"))
+
+
+def test_start_path_resolution(corpus, tmp_path):
+    settings = Settings()
+    article = corpus / "ai" / "backpropagation.md"
+    (corpus / ".corpus-schema.yaml").write_text("extends: default\n")
+    assert resolve_start(str(corpus), settings) == (str(corpus), None)
+    root, opened = resolve_start(str(article), settings)
+    assert (root, opened) == (str(corpus), str(article))
+    settings.add_recent_corpus(str(corpus))
+    assert resolve_start(None, settings)[0] == str(corpus)
+
+
+def test_opening_one_article_makes_its_corpus_the_corpus(make_window, corpus):
+    article = corpus / "history" / "printing-press.md"
+    root, opened = resolve_start(str(article), Settings())
+    window = make_window(Path(root), Path(opened))
+    assert window.session.path == os.path.realpath(article)
+    assert window.root == os.path.realpath(root)
