@@ -306,3 +306,11 @@ def test_the_example_corpus_schema_loads(tmp_path):
     assert {s.name: s.label for s in schema.form_fields()}["reviewer"] == "Reviewer"
     config = RuleConfig.from_schema(schema)
     assert config.severity == {"homepage-source": "error", "fact-confidence-above-article": "off"}
+
+
+def test_paths_may_be_given_as_text(schema):
+    assert schema.field("atomic_facts[1].source_url") == schema.field(("atomic_facts", 1, "source_url"))
+    assert schema.convert("atomic_facts[-1].confidence", "High") == "high"
+    assert schema.check_value("primary_sources[0].year", 1999) == []
+    assert [s.name for s in schema.form_fields("secondary_sources")][:3] == ["id", "title", "type"]
+    assert schema.field("") is schema.field(())

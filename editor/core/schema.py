@@ -42,7 +42,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from editor.core.errors import ArticleError, CorpusEditorError
-from editor.core.fieldpath import format_path
+from editor.core.fieldpath import format_path, parse_path
 from editor.core.source import LineMap
 from editor.core.yamltree import parse_tree, to_python
 from editor.paths import resource
@@ -382,10 +382,11 @@ class Schema:
             seen += 1
         return schema
 
-    def field(self, path: tuple = ()) -> dict | None:
-        """The subschema for a field path (`("atomic_facts", 1, "source_url")`), or None if undeclared."""
+    def field(self, path: tuple | str = ()) -> dict | None:
+        """The subschema for a field path (`("atomic_facts", 1, "source_url")` or its text form), or None
+        if the schema does not declare it."""
         node: Any = self._deref(self.json_schema)
-        for step in path:
+        for step in _steps(path):
             if not isinstance(node, dict):
                 return None
             if isinstance(step, int):
@@ -407,7 +408,7 @@ class Schema:
             sub = self._deref(sub["items"])
         return sub if isinstance(sub, dict) else None
 
-    def form_fields(self, path: tuple = ()) -> list[FieldSpec]:
+    def form_fields(self, path: tuple | str = ()) -> list[FieldSpec]:
         """The declared fields of the object at `path` (of its items, for a list), in form order."""
         sub = self._object_schema(path)
         if sub is None:
@@ -460,9 +461,10 @@ class Schema:
             self._sub_validators[key] = validator
         return validator
 
-    def check_value(self, path: tuple, value: Any) -> list[str]:
+    def check_value(self, path: tuple | str, value: Any) -> list[str]:
         """Messages (`confidence must be one of high, medium, low, not 'certain'`) when `value` breaks
         the field's schema; empty when it fits or the field is not declared."""
+        path = _steps(path)
         sub = self.field(path)
         if sub is None:
             return []
@@ -472,14 +474,14 @@ class Schema:
                 messages.append(f"{format_path(tuple(path) + rel) or 'the front matter'} {message}")
         return messages
 
-    def convert(self, path: tuple, text: str) -> Any:
+    def convert(self, path: tuple | str, text: str) -> Any:
         """Turn command-line text into the field's declared type, or raise ValueError saying why not.
 
         Dates stay `YYYY-MM-DD` text (the writer keeps the file's quoting); lists of strings take one
         item per line, or a YAML flow list `[a, b]`; other lists, mappings and undeclared types are read
         as YAML. An undeclared field keeps the text as it is.
         """
-        path = tuple(path)
+        path = _steps(path)
         sub = self.field(path)
         if sub is None:
             return text
@@ -549,6 +551,12 @@ class Schema:
             wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
             raise ValueError(f"{name} must be {wanted}")
         return value
+
+
+def _steps(path: tuple | str) -> tuple:
+    if isinstance(path, str):
+        return parse_path(path) if path else ()
+    return tuple(path)
 
 
 def parse_yaml_value(text: str, name: str = "value") -> Any:
