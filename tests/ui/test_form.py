@@ -293,3 +293,27 @@ def test_screenshots_light_and_dark(qtbot, tmp_path):
     finally:
         app.setPalette(old)
     assert (tmp_path / "form-dark.png").stat().st_size > 0
+
+
+def test_dirty_markers_and_per_field_revert(qtbot, tmp_path):
+    form, session = open_form(qtbot, write_article(tmp_path))
+    article = form.forms[0][1]
+    title = form.editor_at("title")
+    title.edit.setText("Changed")
+    title.edit.editingFinished.emit()
+    form.editor_at("status").buttons[1].click()  # added: not in the saved file
+    assert article.labels["title"].text().endswith("\u2022")
+    assert article.labels["status"].text().endswith("\u2022")
+    assert not article.labels["id"].text().endswith("\u2022")
+    assert article.revert("title")
+    assert article.revert("status")
+    assert not article.revert("id")
+    assert session.current_bytes() == SAMPLE.read_bytes()
+    assert not article.labels["title"].text().endswith("\u2022")
+    facts = form.list_editor("atomic_facts")
+    facts.select_row(1)
+    confidence = facts.form.editor_for("confidence")
+    confidence.buttons[2].click()
+    assert facts.form.labels["confidence"].text().endswith("\u2022")
+    session.save()
+    assert not facts.form.labels["confidence"].text().endswith("\u2022")

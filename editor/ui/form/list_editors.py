@@ -537,6 +537,8 @@ class ItemSummaryDelegate(QStyledItemDelegate):
             chip = QRect(right - width, rect.top() + 3, width, rect.height() - 6)
             color = {"high": QColor("#2e7d32"), "medium": QColor("#1565c0"), "low": QColor("#8d6e63")}.get(
                 confidence, WARNING_COLOR)
+            if selected or opt.palette.color(QPalette.ColorRole.Base).lightness() < 128:
+                color = text_color if selected else color.lighter(170)
             painter.setRenderHint(painter.RenderHint.Antialiasing)
             painter.setPen(color)
             painter.drawRoundedRect(chip, 4, 4)

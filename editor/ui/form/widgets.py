@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core import edits
-from editor.core.errors import CorpusEditorError, FieldPathError
+from editor.core.document import ArticleDocument
+from editor.core.errors import ArticleError, CorpusEditorError, FieldPathError
 from editor.core.fieldpath import Path, format_path, parse_path
 from editor.core.problems import Problem
 from editor.core.schema import FieldSpec, date_value
@@ -90,6 +91,8 @@ class FormContext(QObject):
         self._updating = 0
         self.problems: list[Problem] = []
         self._by_path: dict[Path, list[Problem]] = {}
+        self._saved_key: bytes | None = None
+        self._saved_doc = None
 
     # updating -------------------------------------------------------------------------------------
     @contextmanager
@@ -129,6 +132,38 @@ class FormContext(QObject):
             return False
         self.edited.emit()
         return True
+
+    # the saved file, for dirty markers and per-field revert -------------------------------------------
+    def saved_doc(self):
+        session = self.session
+        if session is None:
+            return None
+        data = session.saved_bytes
+        if data is not self._saved_key:
+            self._saved_key = data
+            try:
+                self._saved_doc = ArticleDocument.from_bytes(data, session.path)
+            except ArticleError:
+                self._saved_doc = None
+        return self._saved_doc
+
+    def saved_value(self, path: Path) -> Any:
+        saved = self.saved_doc()
+        if saved is None:
+            return MISSING
+        try:
+            return saved.get(path) if path else saved.data
+        except FieldPathError:
+            return MISSING
+
+    def is_dirty(self, path: Path) -> bool:
+        """Whether the field differs from the saved file (both absent: not dirty)."""
+        if self.saved_doc() is None:
+            return False
+        now, then = self.get(path), self.saved_value(path)
+        if now is MISSING or then is MISSING:
+            return now is not then
+        return not edits.strict_equal(now, then)
 
     @contextmanager
     def macro(self, text: str) -> Iterator[None]:
@@ -916,8 +951,10 @@ class FieldsForm(QWidget):
         if spec.widget == "object-list" and len(self.specs) == 1:
             self.layout_.addRow(editor)
             return
-        label = QLabel(spec.label + ("" if not spec.required else " *"), self)
+        label = QLabel(self._label_text(spec, False), self)
         label.setToolTip(spec.help + (" (required)" if spec.required else ""))
+        label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        label.customContextMenuRequested.connect(lambda pos, spec=spec, label=label: self._label_menu(spec, label, pos))
         label.setBuddy(editor.focusProxy() or editor)
         label.setContentsMargins(0, FieldEditor.MARGIN + 3, 0, 0)
         editor.setAccessibleName(spec.label)
@@ -944,6 +981,39 @@ class FieldsForm(QWidget):
         old.deleteLater()
         self.editors[spec.name] = editor
         self.kinds[spec.name] = kind
+
+    @staticmethod
+    def _label_text(spec: FieldSpec, dirty: bool) -> str:
+        return spec.label + (" *" if spec.required else "") + (" \u2022" if dirty else "")
+
+    def _label_menu(self, spec: FieldSpec, label: QLabel, pos) -> None:
+        menu = QMenu(label)
+        action = menu.addAction(f"Revert {spec.label} to the saved value")
+        action.setEnabled(self.ctx.is_dirty((*self.base, spec.name)))
+        action.triggered.connect(lambda: self.revert(spec.name))
+        menu.popup(label.mapToGlobal(pos))
+
+    def revert(self, name: str) -> bool:
+        """Put a field back as it is in the saved file (remove it if it was not there): one operation."""
+        spec = next((s for s in self.specs if s.name == name), None)
+        if spec is None or not self.ctx.is_dirty((*self.base, name)):
+            return False
+        saved = self.ctx.saved_value((*self.base, name))
+        if saved is MISSING:
+            return self.ctx.apply(edits.RemoveKey(self.base, name))
+        return self.write(spec, saved)
+
+    def update_dirty(self) -> None:
+        for spec in self.specs:
+            label = self.labels.get(spec.name)
+            if label is None:
+                continue
+            dirty = self.ctx.is_dirty((*self.base, spec.name))
+            text = self._label_text(spec, dirty)
+            if label.text() != text:
+                label.setText(text)
+                tip = spec.help + (" (required)" if spec.required else "")
+                label.setToolTip(tip + ("\nChanged since the file was saved: right-click to revert." if dirty else ""))
 
     # paths and values ---------------------------------------------------------------------------------
     def set_base(self, base: Path) -> None:
@@ -972,6 +1042,7 @@ class FieldsForm(QWidget):
                 editor.show_value(value)
             if self.other is not None:
                 self.other.refresh()
+        self.update_dirty()
 
     def write(self, spec: FieldSpec, value: Any) -> bool:
         """Set a field; a missing key is added before the next field present, in schema order."""
@@ -1057,7 +1128,8 @@ class Section(QWidget):
         self.badge.setVisible(False)
         line = QFrame(header)
         line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        line.setForegroundRole(QPalette.ColorRole.Mid)
         line.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         header_layout.addWidget(self.button)
         header_layout.addWidget(self.count_label)
