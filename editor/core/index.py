@@ -1,0 +1,1039 @@
+"""CorpusIndex: a persistent SQLite index of a corpus folder, with full-text search.
+
+One database per corpus lives in the user cache folder (`platformdirs`, so `XDG_CACHE_HOME` is
+respected), named by a hash of the corpus's absolute path. It holds a row per file (stat identity,
+summary fields, error and warning counts, the parse error of an unreadable article) and an FTS5 table
+over titles, statements, known gaps and bodies.
+
+A cold scan reads every file, spread over processes (`editor.core.scan`). A warm start only stats the
+files and re-reads those whose size, mtime or inode changed (and the few whose counts depend on today's
+date and whose day has come, see `scan.Checker.valid_until`); vanished files are dropped. A cache that
+is corrupt, locked, from another version of the index, or built with other rules or another schema is
+never trusted: it is deleted and rebuilt.
+
+Thread use: build or refresh in a worker thread, query from the GUI thread. Each thread gets its own
+connection (WAL mode lets readers and one writer work at once); writes are serialized by a lock.
+`close()` closes every connection; call it when no other thread is using the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from editor.core.errors import CorpusEditorError
+
+SCHEMA_VERSION = 1
+APP_NAME = "corpus-editor"
+# The corpus's own schema file (editor.core.schema.CORPUS_SCHEMA_NAME; not imported here because the
+# schema module pulls in jsonschema, which a warm start does not need).
+CORPUS_SCHEMA_NAME = ".corpus-schema.yaml"
+# Modules whose code decides what a row holds: a change to any of them invalidates the cache.
+_CORE_MODULES = ("scan.py", "rules.py", "schema.py", "problems.py", "document.py", "yamltree.py", "source.py",
+                 "errors.py")
+
+PARALLEL_MIN_FILES = 400  # fewer files to read than this: read them in this process
+BATCH_SIZE = 500  # rows written per transaction
+LOCK_TIMEOUT = 5.0  # seconds to wait for another writer before the cache counts as locked
+
+Progress = Callable[[int, int], Any]
+
+# column name in `files` -> ScanResult field, in ScanResult order (all but `text`)
+_COLUMNS = ("path", "size", "mtime_ns", "inode", "is_article", "article_id", "title", "slug", "category",
+            "language", "confidence", "status", "last_verified", "updated", "created_date", "facts", "sources",
+            "gaps", "errors", "warnings", "error", "error_line", "error_code", "checked_on", "valid_until",
+            "id_key")
+
+_SCHEMA_SQL = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files(
+    file_id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    is_article INTEGER NOT NULL,
+    article_id TEXT, title TEXT, slug TEXT, category TEXT, language TEXT, confidence TEXT, status TEXT,
+    last_verified TEXT, updated TEXT, created_date TEXT,
+    facts INTEGER NOT NULL DEFAULT 0, sources INTEGER NOT NULL DEFAULT 0, gaps INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER, warnings INTEGER,
+    error TEXT, error_line INTEGER, error_code TEXT,
+    checked_on TEXT, valid_until TEXT,
+    id_key TEXT
+);
+CREATE INDEX files_id_key ON files(id_key) WHERE id_key IS NOT NULL;
+CREATE VIRTUAL TABLE fts USING fts5(title, statements, gaps, body, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+# bm25 weights per FTS column: a hit in a title counts most, then statements, gaps, body
+_BM25 = "bm25(fts, 10.0, 5.0, 2.0, 1.0)"
+
+
+class IndexCacheError(CorpusEditorError):
+    """The index cache can be neither opened nor created."""
+
+
+class IndexQueryError(CorpusEditorError, ValueError):
+    """A filter, sort field or search text that cannot be used."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class IndexUnavailable(CorpusEditorError):
+    """The cache turned out damaged while being read; it was reset and needs a refresh."""
+
+
+class _Untrusted(Exception):
+    """The cache exists but must not be used (another version, another corpus, failed check)."""
+
+
+# -- files and text ---------------------------------------------------------------------------------------
+# Files read as possible articles; any other file is recorded as "not an article" without reading it.
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+
+
+def is_candidate(name: str) -> bool:
+    """Whether a file name may hold an article (hidden files and other types are never read)."""
+    if name.startswith("."):
+        return False
+    return os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+
+
+def walk(root: str, under: str = "") -> Iterator[tuple[str, int, int, int]]:
+    """(relative path, size, mtime_ns, inode) of every regular file below `root` (or `root/under`).
+
+    Hidden folders (`.git`) and `__pycache__` are not entered, nor are symlinked folders; symlinked
+    files are followed, broken links skipped, folders that cannot be listed skipped. The corpus's
+    schema file is configuration, not a file of the corpus.
+    """
+    stack = [under.strip("/")]
+    while stack:
+        rel_dir = stack.pop()
+        folder = os.path.join(root, rel_dir) if rel_dir else root
+        prefix = rel_dir + "/" if rel_dir else ""
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if not name.startswith(".") and name != "__pycache__":
+                            stack.append(prefix + name)
+                        continue
+                    if not entry.is_file() or (not prefix and name == CORPUS_SCHEMA_NAME):
+                        continue
+                    st = entry.stat()
+                except OSError:
+                    continue
+                yield prefix + name, st.st_size, st.st_mtime_ns, st.st_ino
+
+
+# CJK scripts have no spaces between words: each character becomes its own token (set apart by
+# zero-width spaces, which the tokenizer splits on and nobody sees), so that a search for any run of
+# characters finds it as a phrase of single characters.
+_CJK = re.compile("([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+                  "\uf900-\ufaff\uff66-\uff9f])")
+_ZWSP = "\u200b"
+
+
+def search_text(text: str) -> str:
+    """Text as stored for full-text search (CJK characters set apart)."""
+    if text.isascii():
+        return text
+    return _CJK.sub(_ZWSP + r"\1" + _ZWSP, text)
+
+
+def display_text(text: str) -> str:
+    """Undo `search_text` (in a snippet)."""
+    return text.replace(_ZWSP, "") if _ZWSP in text else text
+
+
+# -- rows -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One file of the corpus as the index knows it. Dates are ISO text as found (`YYYY-MM-DD` when
+    valid); `path` is relative to the corpus root, '/'-separated."""
+
+    path: str
+    is_article: bool
+    id: str | None
+    title: str | None
+    slug: str | None
+    category: str | None
+    language: str | None
+    confidence: str | None
+    status: str | None
+    last_verified: str | None
+    updated: str | None
+    created_date: str | None
+    facts: int
+    sources: int  # primary + secondary
+    gaps: int
+    errors: int | None  # None when the rules were not available
+    warnings: int | None
+    error: str | None  # why the file is not a readable article (or not an article at all)
+    error_line: int | None
+    error_code: str | None
+    size: int
+    mtime_ns: int
+    inode: int
+    duplicate_id: bool = False  # another article has the same id (counted in errors or warnings)
+    score: float | None = None  # search relevance, higher is better
+    snippet: str | None = None  # search hit in context, matches in [brackets]
+
+    @property
+    def readable(self) -> bool:
+        return self.is_article and self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values (the `list --format json` object)."""
+        data = {
+            "path": self.path, "id": self.id, "title": self.title, "slug": self.slug,
+            "category": self.category, "language": self.language, "confidence": self.confidence,
+            "status": self.status, "last_verified": self.last_verified, "updated": self.updated,
+            "created_date": self.created_date, "facts": self.facts, "sources": self.sources, "gaps": self.gaps,
+            "errors": self.errors, "warnings": self.warnings, "duplicate_id": self.duplicate_id,
+            "error": self.error, "error_line": self.error_line,
+        }
+        if self.score is not None:
+            data["score"] = round(self.score, 4)
+            data["snippet"] = self.snippet
+        return data
+
+
+ROW_FIELDS = tuple(Row.__dataclass_fields__)
+
+
+@dataclass
+class ScanStats:
+    """What a refresh or an update did."""
+
+    files: int = 0  # files in the index afterwards
+    articles: int = 0  # of which articles (readable or not)
+    non_articles: int = 0
+    unreadable: int = 0  # articles that cannot be read (parse errors...)
+    read: int = 0  # files read this time
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    rebuilt: str | None = None  # why the cache was (re)built from scratch, if it was
+    cancelled: bool = False
+    notes: list[str] = field(default_factory=list)
+    changed_paths: list[str] = field(default_factory=list)  # relative paths added or re-read
+    removed_paths: list[str] = field(default_factory=list)
+
+
+# -- queries: fields, filters, search --------------------------------------------------------------------
+_TEXT, _INT, _BOOL = "text", "int", "bool"
+# public field name -> (SQL expression, kind); {dup} is replaced by the duplicate-id expression
+_FIELDS: dict[str, tuple[str, str]] = {
+    "path": ("f.path", _TEXT), "id": ("f.article_id", _TEXT), "title": ("f.title", _TEXT),
+    "slug": ("f.slug", _TEXT), "category": ("f.category", _TEXT), "language": ("f.language", _TEXT),
+    "confidence": ("f.confidence", _TEXT), "status": ("f.status", _TEXT),
+    "last_verified": ("f.last_verified", _TEXT), "updated": ("f.updated", _TEXT),
+    "created_date": ("f.created_date", _TEXT), "facts": ("f.facts", _INT), "sources": ("f.sources", _INT),
+    "gaps": ("f.gaps", _INT), "errors": ("{errors}", _INT), "warnings": ("{warnings}", _INT),
+    "error": ("f.error", _TEXT), "error_line": ("f.error_line", _INT), "error_code": ("f.error_code", _TEXT),
+    "size": ("f.size", _INT), "mtime_ns": ("f.mtime_ns", _INT), "duplicate_id": ("{dup}", _BOOL),
+}
+FILTER_FIELDS = tuple(_FIELDS)
+SORT_FIELDS = (*_FIELDS, "score")
+_WHERE = re.compile(r"^\s*([A-Za-z_]+)\s*(!=|>=|<=|=|>|<)(.*)$", re.DOTALL)
+_TRUE = {"1", "true", "yes", "y", "on"}
+_FALSE = {"0", "false", "no", "n", "off"}
+
+
+def parse_condition(text: str) -> tuple[str, str, str]:
+    """`FIELD=VALUE` (or `!=`, `<`, `<=`, `>`, `>=`) -> (field, operator, value)."""
+    match = _WHERE.match(text)
+    if not match:
+        raise IndexQueryError(f"cannot read the filter {text!r}: write FIELD=VALUE (or !=, <, <=, >, >=)")
+    name, op, value = match.group(1).lower(), match.group(2), match.group(3).strip()
+    if name not in _FIELDS:
+        raise IndexQueryError(f"unknown field {name!r} in {text!r}; fields: {', '.join(FILTER_FIELDS)}")
+    return name, op, value
+
+
+def _conditions(where: Any) -> list[tuple[str, str, Any]]:
+    if where is None:
+        return []
+    if isinstance(where, str):
+        return [parse_condition(where)]
+    if isinstance(where, Mapping):
+        found = []
+        for name, value in where.items():
+            if name not in _FIELDS:
+                raise IndexQueryError(f"unknown field {name!r}; fields: {', '.join(FILTER_FIELDS)}")
+            values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            found.extend((name, "=", v) for v in values)
+        return found
+    found = []
+    for item in where:
+        if isinstance(item, tuple):
+            if len(item) != 3 or item[0] not in _FIELDS or item[1] not in ("=", "!=", "<", "<=", ">", ">="):
+                raise IndexQueryError(f"cannot use the filter {item!r}: give (field, operator, value)")
+            found.append(item)
+        else:
+            found.extend(_conditions(item))
+    return found
+
+
+def _condition_sql(name: str, op: str, value: Any, exprs: dict[str, str]) -> tuple[str, list]:
+    expr, kind = exprs[name], _FIELDS[name][1]
+    text = "" if value is None else (value if isinstance(value, str) else str(value))
+    if kind == _BOOL:
+        word = text.lower() if not isinstance(value, bool) else ("true" if value else "false")
+        if word not in _TRUE | _FALSE or op not in ("=", "!="):
+            raise IndexQueryError(f"{name} takes =true or =false, not {op}{text}")
+        wanted = (word in _TRUE) == (op == "=")
+        return (expr if wanted else f"NOT {expr}"), []
+    if text == "" and op in ("=", "!="):
+        return (f"({expr} IS NULL OR {expr} = '')" if op == "=" else f"({expr} IS NOT NULL AND {expr} != '')"), []
+    if kind == _INT:
+        try:
+            number = int(value) if not isinstance(value, str) else int(text)
+        except ValueError:
+            raise IndexQueryError(f"{name} is a whole number, not {text!r}") from None
+        sql_op = "!=" if op == "!=" else op
+        if op == "!=":
+            return f"({expr} IS NULL OR {expr} != ?)", [number]
+        return f"{expr} {sql_op} ?", [number]
+    if op in ("=", "!=") and any(ch in text for ch in "*?["):
+        test = f"lower({expr}) GLOB lower(?)"
+        return (test if op == "=" else f"({expr} IS NULL OR NOT {test})"), [text]
+    if op == "=":
+        return f"{expr} = ? COLLATE NOCASE", [text]
+    if op == "!=":
+        return f"({expr} IS NULL OR {expr} != ? COLLATE NOCASE)", [text]
+    return f"{expr} {op} ?", [text]
+
+
+_TERM = re.compile(r'(-?)(?:([A-Za-z_]+):)?(?:"([^"]*)"?|(\S+))')
+_FTS_COLUMNS = ("title", "statements", "gaps", "body")
+
+
+def fts_query(text: str) -> str | None:
+    """Search text -> an FTS5 query. Words must all occur (in any order); "a phrase" must occur as
+    written; `word*` matches a prefix; `-word` excludes; `OR` between two terms accepts either;
+    `title:word` (or statements:, gaps:, body:) looks in one column. None when nothing is searched."""
+    positives: list[str] = []
+    negatives: list[str] = []
+    pending_or = False
+    for match in _TERM.finditer(text):
+        negate, column, phrase, word = match.groups()
+        if phrase is None and word == "OR" and not negate and not column:
+            pending_or = bool(positives)
+            continue
+        raw = phrase if phrase is not None else word
+        prefix = phrase is None and raw.endswith("*") and len(raw) > 1
+        raw = raw.rstrip("*") if prefix else raw
+        spaced = search_text(raw).strip()
+        if not re.search(r"\w", spaced):
+            continue
+        term = '"' + spaced.replace('"', '""') + '"' + ("*" if prefix else "")
+        if column and column.lower() in _FTS_COLUMNS:
+            term = f"{column.lower()} : {term}"
+        if negate:
+            negatives.append(term)
+        elif pending_or:
+            positives[-1] = f"({positives[-1]} OR {term})"
+            pending_or = False
+        else:
+            positives.append(term)
+    if not positives:
+        return None
+    query = " AND ".join(positives)
+    for term in negatives:
+        query = f"({query}) NOT {term}"
+    return query
+
+
+# -- the index --------------------------------------------------------------------------------------------
+def default_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "index"
+
+
+def cache_file_for(root: str | os.PathLike, cache_dir: str | os.PathLike | None = None) -> Path:
+    """The database file of a corpus: `<cache>/<hash of the absolute path>.sqlite`."""
+    absolute = str(Path(root).resolve())
+    digest = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return Path(cache_dir if cache_dir is not None else default_cache_dir()) / f"{digest}.sqlite"
+
+
+class CorpusIndex:
+    """The index of the corpus under `root`. Call `refresh()` to bring it up to date with the folder."""
+
+    def __init__(self, root: str | os.PathLike, cache_dir: str | os.PathLike | None = None, *,
+                 workers: int | None = None, today: dt.date | None = None, lock_timeout: float = LOCK_TIMEOUT):
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"{root}: not a folder")
+        self._root_text = str(self.root)
+        self.db_path = cache_file_for(self.root, cache_dir)
+        self.workers = workers if workers is not None else _cpu_count()
+        self.today = today  # None: the real date at each call
+        self.lock_timeout = lock_timeout
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.RLock()  # guards _connections, _generation
+        self._write_lock = threading.Lock()  # one refresh or update at a time
+        self._generation = 0
+        self._closed = False
+        self._temp_dir: str | None = None
+        self._notes_on_open: list[str] = []
+        self.rebuilt: str | None = None  # why the cache was (re)created by the last open, if it was
+        self._open()
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def __enter__(self) -> CorpusIndex:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._close_connections()
+            if self._temp_dir:
+                shutil.rmtree(self._temp_dir, ignore_errors=True)
+                self._temp_dir = None
+
+    def _close_connections(self) -> None:
+        for conn in self._connections:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._connections.clear()
+        self._generation += 1
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.db_path, timeout=self.lock_timeout, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -32000")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is not None and local.generation == self._generation:
+            return conn
+        with self._lock:
+            if self._closed:
+                raise CorpusEditorError("the corpus index is closed")
+            conn = self._connect()
+            self._connections.append(conn)
+            local.conn, local.generation = conn, self._generation
+        return conn
+
+    def _open(self) -> None:
+        """Open the cache, or delete and recreate it when it cannot be trusted."""
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._use_temp_dir(f"the cache folder cannot be created ({exc.strerror or exc})")
+        reason = None
+        for _attempt in range(3):
+            try:
+                existed = self.db_path.exists() and self.db_path.stat().st_size > 0
+                conn = self._conn()
+                if not existed:
+                    self._create(conn)
+                    self.rebuilt = reason or "new"
+                    return
+                self._check(conn)
+                self.rebuilt = reason
+                return
+            except (_Untrusted, sqlite3.DatabaseError) as exc:
+                if isinstance(exc, sqlite3.ProgrammingError):
+                    raise
+                reason = _reason(exc)
+                with self._lock:
+                    self._close_connections()
+                if not self._delete_files():
+                    self._use_temp_dir(f"the cache file cannot be replaced ({reason})")
+        raise IndexCacheError(f"{self.db_path}: the index cache cannot be created ({reason})")
+
+    def _use_temp_dir(self, why: str) -> None:
+        self._temp_dir = tempfile.mkdtemp(prefix="corpus-index-")
+        self.db_path = Path(self._temp_dir) / self.db_path.name
+        self._notes_on_open = [f"{why}: using a temporary index"]
+
+    def _delete_files(self) -> bool:
+        ok = True
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = Path(str(self.db_path) + suffix)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                ok = False
+        return ok
+
+    def _create(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA_SQL.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                             [("root", self._root_text), ("fingerprint", ""), ("duplicate_severity", "error"),
+                              ("created", dt.datetime.now().isoformat(timespec="seconds"))])
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _check(self, conn: sqlite3.Connection) -> None:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise _Untrusted("the cache is not in WAL mode")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise _Untrusted(f"the cache is from another version of the index ({version})")
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        if meta.get("root") != self._root_text:
+            raise _Untrusted("the cache belongs to another corpus")
+        result = conn.execute("PRAGMA quick_check").fetchall()
+        if result != [("ok",)]:
+            raise _Untrusted(f"the cache failed its integrity check ({result[0][0]})")
+
+    def _reset(self, why: str) -> None:
+        """Throw the cache away and start an empty one (after damage found while using it)."""
+        with self._lock:
+            self._close_connections()
+            self._delete_files()
+        self._open()
+        self.rebuilt = why
+
+    # -- identity of the code and configuration --------------------------------------------------------
+    def fingerprint(self) -> str:
+        """A hash of what decides a row's content besides the file: the scanner and rules code, the
+        default schema and the corpus's own schema file. Another fingerprint means a full re-read."""
+        from editor.paths import resource
+
+        digest = hashlib.sha256(f"{SCHEMA_VERSION}:{sys.version_info[:2]}".encode())
+        core = Path(__file__).resolve().parent
+        for path in [*(core / name for name in _CORE_MODULES), resource("schema.yaml"),
+                     self.root / CORPUS_SCHEMA_NAME]:
+            digest.update(path.name.encode())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"-")
+        return digest.hexdigest()
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    # -- refresh -----------------------------------------------------------------------------------------
+    def refresh(self, progress: Progress | None = None, rescan: bool = False) -> ScanStats:
+        """Bring the index up to date with the folder. `progress(done, total)` is called as files are
+        read (return False from it to stop early: what was read is kept). `rescan` re-reads every file."""
+        started = time.perf_counter()
+        with self._write_lock:
+            stats = ScanStats(rebuilt=self.rebuilt)
+            stats.notes.extend(self._notes_on_open)
+            try:
+                self._refresh(stats, progress, rescan)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.ProgrammingError):
+                    raise
+                self._reset(_reason(exc))
+                stats = ScanStats(rebuilt=self.rebuilt)
+                self._refresh(stats, progress, True)
+            self.rebuilt = None
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _refresh(self, stats: ScanStats, progress: Progress | None, rescan: bool) -> None:
+        conn = self._conn()
+        fingerprint = self.fingerprint()
+        stored = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        full = rescan or stored is None or stored[0] != fingerprint
+        today = self._today().isoformat()
+        known = {row[0]: row[1:] for row in conn.execute(
+            "SELECT path, size, mtime_ns, inode, checked_on, valid_until FROM files")}
+        was_empty = not known
+        to_read: list[tuple[str, tuple[int, int, int]]] = []
+        for rel, size, mtime_ns, inode in walk(self._root_text):
+            old = known.pop(rel, None)
+            stat = (size, mtime_ns, inode)
+            if old is None:
+                stats.added += 1
+                to_read.append((rel, stat))
+            elif full or old[:3] != stat or _expired(old[3], old[4], today):
+                if old[:3] != stat:
+                    stats.changed += 1
+                to_read.append((rel, stat))
+        removed = sorted(known)
+        if removed:
+            self._delete(conn, removed)
+            stats.removed = len(removed)
+            stats.removed_paths = removed
+        self._read_and_store(conn, to_read, stats, progress, fingerprint)
+        if not stats.cancelled or was_empty:  # every row stored was made by this code and configuration
+            self._set_meta(conn, fingerprint=fingerprint)
+        self._count(conn, stats)
+
+    # -- incremental changes -------------------------------------------------------------------------------
+    def update_paths(self, changed: Iterable[str | os.PathLike] = (),
+                     removed: Iterable[str | os.PathLike] = ()) -> ScanStats:
+        """Take in files (or folders) that were added or changed, and ones that were removed. Paths are
+        absolute or relative to the corpus root; paths outside it, or inside hidden folders, are ignored."""
+        started = time.perf_counter()
+        with self._write_lock:
+            stats = ScanStats()
+            try:
+                self._update(stats, changed, removed)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.ProgrammingError):
+                    raise
+                self._reset(_reason(exc))
+                stats = ScanStats(rebuilt=self.rebuilt)
+                self._refresh(stats, None, True)
+                self.rebuilt = None
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def file_changed(self, path: str | os.PathLike) -> ScanStats:
+        return self.update_paths(changed=[path])
+
+    def file_removed(self, path: str | os.PathLike) -> ScanStats:
+        return self.update_paths(removed=[path])
+
+    def file_renamed(self, old: str | os.PathLike, new: str | os.PathLike) -> ScanStats:
+        return self.update_paths(changed=[new], removed=[old])
+
+    def _update(self, stats: ScanStats, changed: Iterable, removed: Iterable) -> None:
+        conn = self._conn()
+        fingerprint = self.fingerprint()
+        if fingerprint != self._meta(conn, "fingerprint"):
+            self._refresh(stats, None, True)  # other rules or schema: every row is out of date
+            return
+        gone: set[str] = set()
+        for path in removed:
+            rel = self._rel(path)
+            if rel is not None and not _ignored(rel):
+                gone.update(self._paths_under(conn, rel))
+        to_read: dict[str, tuple[int, int, int] | None] = {}
+        for path in changed:
+            rel = self._rel(path)
+            if rel is None or _ignored(rel):
+                continue
+            full = os.path.join(self._root_text, rel) if rel else self._root_text
+            if os.path.isdir(full):
+                present = set()
+                for found, size, mtime_ns, inode in walk(self._root_text, rel):
+                    present.add(found)
+                    to_read[found] = (size, mtime_ns, inode)
+                gone.update(p for p in self._paths_under(conn, rel) if p not in present)
+            elif os.path.isfile(full):
+                to_read[rel] = None
+                gone.discard(rel)
+            else:
+                gone.update(self._paths_under(conn, rel))
+        gone.difference_update(to_read)
+        known = {p for (p,) in _select_in(conn, "SELECT path FROM files WHERE path IN ({})", list(to_read))}
+        stats.added = sum(1 for p in to_read if p not in known)
+        stats.changed = len(to_read) - stats.added
+        if gone:
+            self._delete(conn, sorted(gone))
+            stats.removed = len(gone)
+            stats.removed_paths = sorted(gone)
+        self._read_and_store(conn, list(to_read.items()), stats, None, fingerprint)
+        self._count(conn, stats)
+
+    def _paths_under(self, conn: sqlite3.Connection, rel: str) -> list[str]:
+        if not rel:
+            return [p for (p,) in conn.execute("SELECT path FROM files")]
+        return [p for (p,) in conn.execute("SELECT path FROM files WHERE path = ? OR (path > ? AND path < ?)",
+                                           (rel, rel + "/", rel + "0"))]
+
+    def _rel(self, path: str | os.PathLike) -> str | None:
+        """The corpus-relative '/'-path of `path`, or None when it lies outside the corpus."""
+        text = os.fspath(path)
+        if not os.path.isabs(text):
+            text = os.path.join(self._root_text, text)
+        text = os.path.normpath(text)
+        head, tail = os.path.split(text)
+        real = os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(head)
+        if real == self._root_text:
+            return ""
+        if not real.startswith(self._root_text.rstrip(os.sep) + os.sep):
+            return None
+        return real[len(self._root_text.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+
+    # -- reading and storing ----------------------------------------------------------------------------------
+    def _read_and_store(self, conn: sqlite3.Connection, to_read: list, stats: ScanStats,
+                        progress: Progress | None, fingerprint: str) -> None:
+        if not to_read:
+            return
+        from editor.core import scan
+
+        total = len(to_read)
+        if progress is not None and progress(0, total) is False:
+            stats.cancelled = True
+            return
+        today = self._today()
+        checker = scan.checker_for(self._root_text, today, fingerprint)
+        if checker.schema_problem:
+            stats.notes.append(checker.schema_problem)
+        self._set_meta(conn, duplicate_severity=checker.duplicate_severity)
+        done = 0
+        for batch in self._scanned_batches(to_read, today, checker, fingerprint):
+            self._store(conn, batch, stats)
+            done += len(batch)
+            if progress is not None and progress(done, total) is False:
+                stats.cancelled = True
+                break
+
+    def _scanned_batches(self, to_read: list, today: dt.date, checker, fingerprint: str) -> Iterator[list]:
+        from editor.core import scan
+
+        if len(to_read) < PARALLEL_MIN_FILES or self.workers < 2:
+            for start in range(0, len(to_read), BATCH_SIZE):
+                batch = []
+                for rel, stat in to_read[start : start + BATCH_SIZE]:
+                    result = scan.scan_file(self._root_text, rel, stat, checker)
+                    batch.append(result if result is not None else (rel, None))
+                yield batch
+            return
+        yield from _parallel_scan(self._root_text, to_read, today, self.workers, fingerprint)
+
+    def _store(self, conn: sqlite3.Connection, batch: list, stats: ScanStats) -> None:
+        vanished = [item[0] for item in batch if item[1] is None]
+        results = [item for item in batch if item[1] is not None]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if vanished:
+                self._delete_rows(conn, vanished)
+            existing = dict(_select_in(conn, "SELECT path, file_id FROM files WHERE path IN ({})",
+                                       [r.path for r in results]))
+            next_id = (conn.execute("SELECT max(file_id) FROM files").fetchone()[0] or 0) + 1
+            updates, inserts, texts, stale_text = [], [], [], []
+            for result in results:
+                values = tuple(result[: len(_COLUMNS)])
+                file_id = existing.get(result.path)
+                if file_id is None:
+                    file_id = next_id
+                    next_id += 1
+                    inserts.append((file_id, *values))
+                else:
+                    updates.append((*values, file_id))
+                    stale_text.append((file_id,))
+                if result.text is not None:
+                    texts.append((file_id, *result.text))
+            if stale_text:
+                conn.executemany("DELETE FROM fts WHERE rowid = ?", stale_text)
+            if updates:
+                assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
+                conn.executemany(f"UPDATE files SET {assignments} WHERE file_id = ?", updates)
+            if inserts:
+                marks = ", ".join("?" * (len(_COLUMNS) + 1))
+                conn.executemany(f"INSERT INTO files(file_id, {', '.join(_COLUMNS)}) VALUES ({marks})", inserts)
+            if texts:
+                conn.executemany("INSERT INTO fts(rowid, title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
+                                 texts)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        stats.read += len(results)
+        stats.changed_paths.extend(r.path for r in results)
+        if vanished:
+            stats.removed += len(vanished)
+            stats.removed_paths.extend(vanished)
+
+    def _delete(self, conn: sqlite3.Connection, paths: list[str]) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_rows(conn, paths)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _delete_rows(conn: sqlite3.Connection, paths: list[str]) -> None:
+        ids = [(file_id,) for (file_id,) in _select_in(conn, "SELECT file_id FROM files WHERE path IN ({})", paths)]
+        conn.executemany("DELETE FROM fts WHERE rowid = ?", ids)
+        conn.executemany("DELETE FROM files WHERE file_id = ?", ids)
+
+    def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, conn: sqlite3.Connection, **values: str) -> None:
+        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
+
+    def _count(self, conn: sqlite3.Connection, stats: ScanStats) -> None:
+        files, articles, unreadable = conn.execute(
+            "SELECT count(*), coalesce(sum(is_article), 0), "
+            "coalesce(sum(is_article AND error IS NOT NULL), 0) FROM files").fetchone()
+        stats.files, stats.articles, stats.unreadable = files, articles, unreadable
+        stats.non_articles = files - articles
+
+    # -- queries -----------------------------------------------------------------------------------------------
+    def rows(self, where: Any = None, search: str | None = None, stale_days: int | None = None,
+             sort: str | Iterable[str] | None = None, *, under: str | os.PathLike | None = None,
+             include_non_articles: bool = False, limit: int | None = None,
+             snippets: bool | None = None) -> list[Row]:
+        """Articles (readable or not), filtered and sorted.
+
+        `where`: "FIELD=VALUE" text (also !=, <, <=, >, >=; `*` and `?` glob in = and !=; an empty
+        VALUE means missing), a list of them, or a mapping {field: value or list of values}. Conditions
+        on one field with `=` are alternatives (OR); all others must all hold (AND).
+        `search`: full-text search (see `fts_query`); rows come ranked by relevance unless sorted.
+        `stale_days`: readable articles whose last_verified is missing, not a date, or more than that
+        many days ago. `sort`: field names, `-name` for descending (default: path; `score` when
+        searching). `under`: a folder or file of the corpus to restrict to.
+        """
+        try:
+            return self._rows(where, search, stale_days, sort, under, include_non_articles, limit, snippets)
+        except sqlite3.OperationalError as exc:
+            if search and "fts5" in str(exc).lower():
+                raise IndexQueryError(f"cannot search for {search!r}: {exc}") from None
+            self._damaged(exc)
+            raise
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.ProgrammingError):
+                raise
+            self._damaged(exc)
+            raise
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> None:
+        self._reset(_reason(exc))
+        raise IndexUnavailable(f"the index cache was damaged ({exc}); it was reset: refresh to rebuild it") from exc
+
+    def _rows(self, where, search, stale_days, sort, under, include_non_articles, limit, snippets) -> list[Row]:
+        conn = self._conn()
+        severity = self._meta(conn, "duplicate_severity") or "error"
+        dup = ("(f.id_key IS NOT NULL AND f.id_key IN (SELECT id_key FROM files WHERE id_key IS NOT NULL "
+               "GROUP BY id_key HAVING count(*) > 1))")
+        exprs = {name: expr for name, (expr, _) in _FIELDS.items()}
+        exprs["errors"] = f"(f.errors + {dup})" if severity == "error" else "f.errors"
+        exprs["warnings"] = f"(f.warnings + {dup})" if severity == "warning" else "f.warnings"
+        exprs["duplicate_id"] = dup if severity != "off" else "0"
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not include_non_articles:
+            clauses.append("f.is_article = 1")
+        if under is not None:
+            rel = self._rel(under)
+            if rel is None:
+                raise IndexQueryError(f"{under} is not inside the corpus {self.root}")
+            if rel:
+                clauses.append("(f.path = ? OR (f.path > ? AND f.path < ?))")
+                params += [rel, rel + "/", rel + "0"]
+        by_field: dict[str, list[tuple[str, list]]] = {}
+        for name, op, value in _conditions(where):
+            sql, values = _condition_sql(name, op, value, exprs)
+            key = name if op == "=" else f"{name}\0{len(by_field)}"
+            by_field.setdefault(key, []).append((sql, values))
+        for parts in by_field.values():
+            clauses.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
+            for _, values in parts:
+                params += values
+        if stale_days is not None:
+            cutoff = (self._today() - dt.timedelta(days=int(stale_days))).isoformat()
+            clauses.append("(f.is_article = 1 AND f.error IS NULL AND (f.last_verified IS NULL OR "
+                           "f.last_verified NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' OR "
+                           "substr(f.last_verified, 1, 10) < ?))")
+            params.append(cutoff)
+        query = fts_query(search) if search else None
+        if search and query is None:
+            return []
+        select = ", ".join(exprs.get(name, f"f.{name}")
+                           for name in ("path", "is_article", "id", "title", "slug", "category", "language",
+                                        "confidence", "status", "last_verified", "updated", "created_date",
+                                        "facts", "sources", "gaps", "errors", "warnings", "error",
+                                        "error_line", "error_code", "size", "mtime_ns"))
+        select += ", f.inode, " + exprs["duplicate_id"]
+        if query is not None:
+            want_snippets = True if snippets is None else snippets
+            snippet = "snippet(fts, -1, '[', ']', '…', 16)" if want_snippets else "NULL"
+            sql = (f"SELECT {select}, -{_BM25} AS score, {snippet} FROM fts JOIN files f ON f.file_id = fts.rowid "
+                   "WHERE fts MATCH ?")
+            params.insert(0, query)
+        else:
+            sql = f"SELECT {select}, NULL, NULL FROM files f WHERE 1"
+        if clauses:
+            sql += " AND " + " AND ".join(clauses)
+        sql += " ORDER BY " + _order_by(sort, exprs, searching=query is not None)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_make_row(r) for r in conn.execute(sql, params)]
+
+    def search(self, text: str, limit: int | None = None, **filters: Any) -> list[Row]:
+        """Articles matching `text` (see `fts_query`), best first, with snippets."""
+        return self.rows(search=text, limit=limit, snippets=True, **filters)
+
+    def get(self, path: str | os.PathLike) -> Row | None:
+        """The row of one file (article or not), or None when the index does not hold it."""
+        rel = self._rel(path)
+        if not rel:
+            return None
+        found = self.rows(where=[("path", "=", rel)], include_non_articles=True)
+        exact = [row for row in found if row.path == rel]
+        return exact[0] if exact else None
+
+    def non_articles(self) -> list[str]:
+        """Paths of the files that are not articles."""
+        return [p for (p,) in self._conn().execute("SELECT path FROM files WHERE is_article = 0 ORDER BY path")]
+
+    def summary(self) -> ScanStats:
+        """Counts of files, articles, non-articles and unreadable articles in the index."""
+        stats = ScanStats()
+        self._count(self._conn(), stats)
+        return stats
+
+    def abspath(self, row_or_path: Row | str) -> Path:
+        rel = row_or_path.path if isinstance(row_or_path, Row) else row_or_path
+        return self.root.joinpath(*rel.split("/"))
+
+
+# -- helpers ------------------------------------------------------------------------------------------------
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, _Untrusted):
+        return str(exc)
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the cache was locked ({text})"
+    return f"the cache was damaged ({text})"
+
+
+def _expired(checked_on: str | None, valid_until: str | None, today: str) -> bool:
+    """Whether a row's counts may have changed with the date alone."""
+    if checked_on is not None and checked_on > today:
+        return True  # the clock went back
+    return valid_until is not None and valid_until <= today
+
+
+def _ignored(rel: str) -> bool:
+    """Paths the walk never enters: hidden folders and __pycache__."""
+    parts = rel.split("/")[:-1]
+    return any(part.startswith(".") or part == "__pycache__" for part in parts)
+
+
+def _select_in(conn: sqlite3.Connection, sql: str, values: list, chunk: int = 500) -> Iterator[tuple]:
+    for start in range(0, len(values), chunk):
+        part = values[start : start + chunk]
+        yield from conn.execute(sql.format(", ".join("?" * len(part))), part)
+
+
+def _order_by(sort: str | Iterable[str] | None, exprs: dict[str, str], searching: bool) -> str:
+    names = [sort] if isinstance(sort, str) else list(sort or ())
+    if not names:
+        return "score DESC, f.path" if searching else "f.path"
+    parts = []
+    for name in names:
+        descending = name.startswith("-")
+        key = name.lstrip("-+").lower()
+        if key == "score":
+            if not searching:
+                raise IndexQueryError("sorting by score needs a search")
+            parts.append("score" + (" ASC" if descending else " DESC"))
+            continue
+        if key not in exprs:
+            raise IndexQueryError(f"unknown sort field {key!r}; fields: {', '.join(SORT_FIELDS)}")
+        expr = exprs[key]
+        collate = " COLLATE NOCASE" if _FIELDS[key][1] == _TEXT else ""
+        parts.append(f"({expr} IS NULL), {expr}{collate}{' DESC' if descending else ''}")
+    parts.append("f.path")
+    return ", ".join(parts)
+
+
+def _make_row(values: tuple) -> Row:
+    snippet = values[25]
+    if snippet is not None:
+        snippet = " ".join(display_text(snippet).split())
+    return Row(values[0], bool(values[1]), *values[2:23], bool(values[23]), values[24], snippet)
+
+
+# -- the parallel cold scan ------------------------------------------------------------------------------------
+def _mp_context():
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    # fork is fastest, but forking a process that runs other threads (a GUI) is unsafe
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def _parallel_scan(root: str, to_read: list, today: dt.date, workers: int, fingerprint: str) -> Iterator[list]:
+    """Scan files in worker processes; yield result lists as they come back (in any order)."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    from editor.core import scan
+
+    chunk = max(25, min(BATCH_SIZE, len(to_read) // (workers * 6) or 1))
+    chunks = [to_read[i : i + chunk] for i in range(0, len(to_read), chunk)]
+    today_iso = today.isoformat()
+    pending_chunks = list(reversed(chunks))
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+    in_flight: dict[Any, list] = {}
+    try:
+        while pending_chunks or in_flight:
+            while pending_chunks and len(in_flight) < workers * 3:
+                items = pending_chunks.pop()
+                in_flight[executor.submit(scan.scan_files, root, items, today_iso, fingerprint)] = items
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for future in done:
+                items = in_flight.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    # a worker died (killed, out of memory): read what is left here
+                    checker = scan.checker_for(root, today, fingerprint)
+                    rest = [items] + [in_flight.pop(f) for f in list(in_flight)] + pending_chunks[::-1]
+                    pending_chunks.clear()
+                    for part in rest:
+                        yield [scan.scan_file(root, rel, stat, checker) or (rel, None) for rel, stat in part]
+                    return
+                yield results
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,641 @@
+"""The index's scanner: walk a corpus folder and read each article's summary, fast.
+
+`ArticleDocument` keeps a position for every node, which an editor needs and a listing does not. Here
+the front matter goes through libyaml's C parser and composer (`yaml.CParser`) with a resolver and a
+constructor that give exactly the values `ArticleDocument.data` holds (the YAML 1.2 core schema plus
+dates, see `editor.core.yamltree.resolve_plain`): about four times faster. Anything the fast path does
+not handle identically (tags, aliases, duplicate keys, deep nesting, a front matter that is not a
+mapping, any YAML error) is handed to `ArticleDocument`, so the two always agree on what is an article,
+on its values, and on the message and line of its error.
+
+Everything here is plain data that crosses process boundaries: `scan_files` runs in worker processes
+for a cold scan, `ScanResult` tuples come back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from editor.core.document import ArticleDocument
+from editor.core.errors import ArticleError, NotAnArticle
+from editor.core.index import is_candidate, search_text
+from editor.core.source import LineMap, Source, split
+from editor.core.yamltree import MAX_DEPTH, Node, resolve_plain
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml: every file takes the exact path
+    _CParser = None
+
+_PLAIN = "tag:corpus-editor,2026:plain"  # resolver mark: a plain scalar, resolved by resolve_plain
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+# A tag (`!`, `!!int`) or an alias (`*name`) anywhere sends the file to the exact reader: tags need the
+# event's explicit/implicit flags, aliases the expansion limit. Both are rare in articles.
+_EXACT_ONLY = re.compile(r"[!*]")
+_FAST_DEPTH = MAX_DEPTH // 2
+
+
+class ScanResult(NamedTuple):
+    """One file's row for the index, and its text for full-text search (None when not indexed)."""
+
+    path: str  # relative to the corpus root, '/'-separated
+    size: int
+    mtime_ns: int
+    inode: int
+    is_article: bool
+    article_id: str | None = None
+    title: str | None = None
+    slug: str | None = None
+    category: str | None = None
+    language: str | None = None
+    confidence: str | None = None
+    status: str | None = None
+    last_verified: str | None = None
+    updated: str | None = None
+    created_date: str | None = None
+    facts: int = 0
+    sources: int = 0
+    gaps: int = 0
+    errors: int | None = None  # None: not validated (the rules were not available)
+    warnings: int | None = None
+    error: str | None = None  # why the file cannot be read as an article (or is not one)
+    error_line: int | None = None
+    error_code: str | None = None
+    checked_on: str | None = None  # the day the rules were run, ISO
+    valid_until: str | None = None  # the day the counts may change with the date alone (Checker.valid_until)
+    id_key: str | None = None  # the id as duplicate ids are found: text, stripped, not empty
+    text: tuple[str, str, str, str] | None = None  # title, statements, gaps, body for full-text search
+
+
+# -- the fast front matter reader --------------------------------------------------------------------
+class _Fallback(Exception):
+    """The fast path cannot promise ArticleDocument's result for this file."""
+
+
+if _CParser is not None:
+
+    class _FastParser(_CParser):
+        """libyaml's parser and composer with a resolver that only marks plain scalars."""
+
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
+        def resolve(self, kind, value, implicit):
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+
+def _construct(node, depth: int, memo: dict[int, Any]) -> Any:
+    cls = node.__class__
+    if cls is ScalarNode:
+        tag = node.tag
+        if tag is _PLAIN or tag == _PLAIN:
+            return resolve_plain(node.value)
+        if tag == _STR:
+            return node.value
+        raise _Fallback
+    if depth > _FAST_DEPTH:
+        raise _Fallback
+    key = id(node)
+    if key in memo:  # an alias slipped through: never expand it twice
+        raise _Fallback
+    memo[key] = None
+    if cls is SequenceNode:
+        if node.tag != _SEQ:
+            raise _Fallback
+        return [_construct(item, depth + 1, memo) for item in node.value]
+    if cls is not MappingNode or node.tag != _MAP:
+        raise _Fallback
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not ScalarNode:
+            raise _Fallback
+        k = _construct(key_node, depth + 1, memo)
+        if k in result:
+            raise _Fallback  # a duplicate key: the exact reader words the error
+        result[k] = _construct(value_node, depth + 1, memo)
+    return result
+
+
+def fast_front_matter(front_matter: str) -> dict:
+    """The front matter's values as `ArticleDocument.data` holds them; raise _Fallback when unsure."""
+    if _CParser is None or _EXACT_ONLY.search(front_matter):
+        raise _Fallback
+    parser = _FastParser(front_matter)
+    try:
+        node = parser.get_single_node()
+    except yaml.YAMLError:
+        raise _Fallback from None
+    finally:
+        parser.dispose()
+    if node is None:
+        return {}
+    data = _construct(node, 0, {})
+    if not isinstance(data, dict):
+        raise _Fallback
+    return data
+
+
+def read_article(data: bytes, path: str | None = None) -> tuple[Source, dict]:
+    """(source, front matter values) of an article, the fast way when possible.
+
+    Raises `NotAnArticle` or `ArticleError` exactly as `ArticleDocument.from_bytes` would.
+    """
+    try:
+        source = split(data)
+    except ArticleError as exc:
+        raise exc.with_path(path) from None
+    try:
+        return source, fast_front_matter(source.front_matter)
+    except _Fallback:
+        pass
+    except RecursionError:  # pragma: no cover - libyaml caps nesting well below Python's limit
+        pass
+    doc = ArticleDocument.from_bytes(data, path)
+    return doc.source, doc.data
+
+
+# -- summaries ---------------------------------------------------------------------------------------------
+def _text(value: Any) -> str | None:
+    """A summary field as text: None for missing values, lists and mappings."""
+    if value is None or isinstance(value, (list, dict)):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _date_text(value: Any) -> str | None:
+    text = _text(value)
+    return text.strip() if text is not None else None
+
+
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _strings(items: Any) -> Iterator[str]:
+    """The text of a list of strings or mappings (each mapping's string values)."""
+    if not isinstance(items, list):
+        return
+    for item in items:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, str):
+                    yield value
+
+
+def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
+              counts: tuple[int | None, int | None], checked_on: str | None = None,
+              valid_until: str | None = None) -> ScanResult:
+    facts = data.get("atomic_facts")
+    statements = "\n".join(
+        fact["statement"] for fact in facts if isinstance(fact, dict) and isinstance(fact.get("statement"), str)
+    ) if isinstance(facts, list) else ""
+    gaps = data.get("known_gaps")
+    title = _text(data.get("title"))
+    article_id = data.get("id")
+    text = (search_text(title or ""), search_text(statements), search_text("\n".join(_strings(gaps))),
+            search_text(source.body))
+    return ScanResult(
+        rel, st[0], st[1], st[2], True,
+        article_id=_text(article_id),
+        title=title,
+        slug=_text(data.get("slug")),
+        category=_text(data.get("category")),
+        language=_text(data.get("language")),
+        confidence=_text(data.get("confidence")),
+        status=_text(data.get("status")),
+        last_verified=_date_text(data.get("last_verified")),
+        updated=_date_text(data.get("updated")),
+        created_date=_date_text(data.get("created_date")),
+        facts=_count(facts),
+        sources=_count(data.get("primary_sources")) + _count(data.get("secondary_sources")),
+        gaps=_count(gaps),
+        errors=counts[0],
+        warnings=counts[1],
+        checked_on=checked_on,
+        valid_until=valid_until,
+        id_key=article_id.strip() or None if isinstance(article_id, str) else None,
+        text=text,
+    )
+
+
+# -- validation ---------------------------------------------------------------------------------------------
+class Checker:
+    """Runs the corpus rules (`editor.core.rules.check_document`) on one document and counts errors and
+    warnings. Built once per process: the schema is loaded once.
+
+    Without `editor.core.rules` the counts are None. A corpus schema file that cannot be used is
+    replaced by the default schema, as `check_corpus` does (`schema_problem` says why).
+    """
+
+    def __init__(self, root: str, today: dt.date):
+        self.root = root
+        self.today = today
+        self.available = False
+        self.schema_problem: str | None = None
+        self.duplicate_severity = "error"
+        self._check = None
+        try:
+            from editor.core import rules, schema
+        except ImportError:
+            return
+        try:
+            loaded = schema.load_schema(root)
+            self.config = rules.RuleConfig.from_schema(loaded)
+        except schema.SchemaError as exc:
+            self.schema_problem = f"{exc}; the default schema was used"
+            loaded = schema.load_schema(None)
+            self.config = rules.RuleConfig()
+        self.schema = _QuickSchema(loaded, schema.FORMAT_CHECKER)
+        self.duplicate_severity = self.config.severity_of("duplicate-id")
+        self._check = rules.check_document
+        self.available = True
+
+    def counts(self, source: Source, data: dict, path: str) -> tuple[int | None, int | None]:
+        if self._check is None:
+            return None, None
+        doc = _ScannedDocument(source, data, path)
+        problems = self._check(doc, self.schema, self.config, self.today)
+        errors = sum(1 for p in problems if p.severity == "error")
+        return errors, len(problems) - errors
+
+    def valid_until(self, data: dict) -> str | None:
+        """The first day on which this document's counts may change although its file does not.
+
+        The rules depend on today's date through the document's own dates (a date in the future, a
+        `last_verified` older than a threshold) and years (a source year after the current year). The
+        answer is the earliest of: each date in the document that is still ahead, each date plus each
+        staleness threshold (+1 day), and January 1st of each year number still ahead. Rows whose day
+        has come are re-read at the next refresh. None: no such day.
+        """
+        if not self.available:
+            return None
+        today = self.today
+        offsets = (0, self.config.stale_warning_days + 1, self.config.stale_error_days + 1)
+        best: dt.date | None = None
+        for value in _scalars(data):
+            days: list[dt.date] = []
+            if isinstance(value, dt.date):
+                day = value.date() if isinstance(value, dt.datetime) else value
+                days = [day + dt.timedelta(days=o) for o in offsets]
+            elif isinstance(value, str):
+                text = value.strip()
+                if len(text) == 10 and _DATE_TEXT.match(text):
+                    try:
+                        day = dt.date.fromisoformat(text)
+                    except ValueError:
+                        continue
+                    days = [day + dt.timedelta(days=o) for o in offsets]
+            elif isinstance(value, int) and not isinstance(value, bool) and today.year < value <= 9999:
+                days = [dt.date(value, 1, 1)]
+            for day in days:
+                if day > today and (best is None or day < best):
+                    best = day
+        return best.isoformat() if best is not None else None
+
+
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _scalars(value: Any) -> Iterator[Any]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            yield item
+
+
+# -- a quick schema check ------------------------------------------------------------------------------------
+# jsonschema walks a document in about 0.6 ms, most of a cold scan's time. Almost every article is valid,
+# and proving that needs far less machinery: the schema is compiled into closures that answer "certainly
+# valid" (True) or "not sure" (False). Only "not sure" documents go through jsonschema, whose errors the
+# rules count; a certainly valid one has none. Keywords outside the subset below make a schema (or the
+# part of it) "not sure" for every document, which is slower but never wrong.
+_ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "$schema", "$id", "$defs",
+                "definitions", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"}
+_HANDLED = {"type", "enum", "const", "format", "pattern", "minLength", "maxLength", "minimum", "maximum",
+            "exclusiveMinimum", "exclusiveMaximum", "required", "properties", "additionalProperties",
+            "patternProperties", "items", "$ref", "allOf", "anyOf"}
+
+
+def _is_integer(x: Any) -> bool:
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
+
+
+_TYPE_TESTS = {
+    "string": lambda x: isinstance(x, str),
+    "integer": _is_integer,
+    "number": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
+    "boolean": lambda x: isinstance(x, bool),
+    "null": lambda x: x is None,
+    "array": lambda x: isinstance(x, list),
+    "object": lambda x: isinstance(x, dict),
+}
+
+
+def _never(_value: Any) -> bool:
+    return False
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _json_scalar(value: Any) -> Any:
+    """What `schema.to_json_value` makes of a scalar: dates as text."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def compile_validity(json_schema: Any, format_checker: Any) -> Any:
+    """A function data -> bool that is True only when jsonschema would find no error in `data`."""
+    compiling: set[int] = set()
+
+    def resolve(ref: str) -> Any:
+        if not ref.startswith("#"):
+            raise _Unsupported
+        target: Any = json_schema
+        for part in [p for p in ref[1:].split("/") if p]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                raise _Unsupported
+            target = target[part]
+        return target
+
+    def build(schema: Any) -> Any:
+        if schema is True:
+            return _always
+        if not isinstance(schema, dict):
+            return _never
+        if id(schema) in compiling:  # a recursive $ref: leave it to jsonschema
+            raise _Unsupported
+        compiling.add(id(schema))
+        try:
+            return build_checks(schema)
+        finally:
+            compiling.discard(id(schema))
+
+    def build_checks(schema: dict) -> Any:
+        for key in schema:
+            if key not in _HANDLED and key not in _ANNOTATIONS and not str(key).startswith("x-"):
+                raise _Unsupported
+        scalar_checks: list = []  # on the JSON form of a scalar
+        checks: list = []
+        if "type" in schema:
+            names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if any(name not in _TYPE_TESTS for name in names):
+                raise _Unsupported
+            tests = [_TYPE_TESTS[name] for name in names]
+            scalar_checks.append(tests[0] if len(tests) == 1 else (lambda x, t=tests: any(f(x) for f in t)))
+        if "enum" in schema:
+            options = schema["enum"]
+            if not isinstance(options, list):
+                raise _Unsupported
+            texts = frozenset(o for o in options if isinstance(o, str))
+            scalar_checks.append(lambda x, t=texts: isinstance(x, str) and x in t)
+        if "const" in schema:
+            const = schema["const"]
+            if not isinstance(const, str):
+                raise _Unsupported
+            scalar_checks.append(lambda x, c=const: isinstance(x, str) and x == c)
+        if "format" in schema and format_checker is not None:
+            fmt = schema["format"]
+            scalar_checks.append(lambda x, f=fmt: format_checker.conforms(x, f))
+        if "pattern" in schema:
+            pattern = re.compile(schema["pattern"])
+            scalar_checks.append(lambda x, p=pattern: not isinstance(x, str) or p.search(x) is not None)
+        if "minLength" in schema:
+            scalar_checks.append(lambda x, n=schema["minLength"]: not isinstance(x, str) or len(x) >= n)
+        if "maxLength" in schema:
+            scalar_checks.append(lambda x, n=schema["maxLength"]: not isinstance(x, str) or len(x) <= n)
+        for key, fails in (("minimum", lambda x, m: x < m), ("maximum", lambda x, m: x > m),
+                           ("exclusiveMinimum", lambda x, m: x <= m), ("exclusiveMaximum", lambda x, m: x >= m)):
+            if key in schema:
+                limit = schema[key]
+                if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+                    raise _Unsupported
+                scalar_checks.append(
+                    lambda x, m=limit, f=fails: not _TYPE_TESTS["number"](x) or not f(x, m))
+        if "required" in schema:
+            names = schema["required"]
+            scalar_checks.append(lambda x, r=tuple(names): not isinstance(x, dict) or all(n in x for n in r))
+        object_check = None
+        if any(k in schema for k in ("properties", "additionalProperties", "patternProperties")):
+            props = {name: build(sub) for name, sub in (schema.get("properties") or {}).items()}
+            patterns = [(re.compile(p), build(sub)) for p, sub in (schema.get("patternProperties") or {}).items()]
+            extra = schema.get("additionalProperties", True)
+            extra_check = None if extra is True else build(extra)
+
+            def object_check(x, props=props, patterns=patterns, extra_check=extra_check):
+                if not isinstance(x, dict):
+                    return True
+                for key, value in x.items():
+                    if type(key) is not str:
+                        return False  # keys that are not text: let jsonschema judge
+                    check = props.get(key)
+                    if check is not None and not check(value):
+                        return False
+                    matched = False
+                    for pattern, sub in patterns:
+                        if pattern.search(key):
+                            matched = True
+                            if not sub(value):
+                                return False
+                    if extra_check is not None and check is None and not matched and not extra_check(value):
+                        return False
+                return True
+        items_check = None
+        if "items" in schema:
+            item = build(schema["items"])
+
+            def items_check(x, item=item):
+                return not isinstance(x, list) or all(item(v) for v in x)
+        subs = []
+        if "$ref" in schema:
+            subs.append(build(resolve(schema["$ref"])))
+        for sub in schema.get("allOf") or ():
+            subs.append(build(sub))
+        if "anyOf" in schema:
+            branches = [build(sub) for sub in schema["anyOf"]]
+            subs.append(lambda x, b=branches: any(f(x) for f in b))
+        checks = [c for c in (object_check, items_check) if c is not None] + subs
+
+        def check(x):
+            if scalar_checks:
+                value = _json_scalar(x)
+                for test in scalar_checks:
+                    if not test(value):
+                        return False
+            return all(test(x) for test in checks)
+        return check
+
+    try:
+        return build(json_schema)
+    except (_Unsupported, re.error, TypeError):
+        return None
+
+
+class _QuickSchema:
+    """The corpus schema, answering `iter_errors` with nothing when the quick check proves a document
+    valid; everything else is the schema's own."""
+
+    def __init__(self, schema: Any, format_checker: Any):
+        self._schema = schema
+        self._valid = compile_validity(schema.json_schema, format_checker)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._schema, name)
+
+    def iter_errors(self, data: dict):
+        if self._valid is not None and self._valid(data):
+            return iter(())
+        return self._schema.iter_errors(data)
+
+
+class _ScannedDocument(ArticleDocument):
+    """An ArticleDocument whose values come from the fast reader, for counting problems.
+
+    The index keeps counts, not lines: `line_of` answers None instead of building the position tree
+    (which costs as much as the fast read itself). `lines` and `root` are built only if asked for.
+    """
+
+    def __init__(self, source: Source, data: dict, path: str | None):  # no super(): nothing to parse
+        self.path = path
+        self.source = source
+        self.data = data
+        self._lines: LineMap | None = None
+        self._root: Node | None = None
+        self._has_root = False
+
+    @property
+    def lines(self) -> LineMap:  # type: ignore[override]
+        if self._lines is None:
+            self._lines = LineMap(self.source.text)
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: LineMap) -> None:
+        self._lines = value
+
+    @property
+    def root(self) -> Node | None:  # type: ignore[override]
+        if not self._has_root:
+            self._root = ArticleDocument(self.source, self.path).root
+            self._has_root = True
+        return self._root
+
+    @root.setter
+    def root(self, value: Node | None) -> None:
+        self._root, self._has_root = value, True
+
+    def line_of(self, path) -> int | None:  # type: ignore[override]
+        return None
+
+    def key_line(self, path) -> int | None:  # type: ignore[override]
+        return None
+
+
+# -- one file, many files ---------------------------------------------------------------------------------
+_checkers: dict[tuple[str, str, str], Checker] = {}
+
+
+def checker_for(root: str, today: dt.date, fingerprint: str = "") -> Checker:
+    """The process's Checker for a corpus, a day and a code/configuration fingerprint."""
+    key = (root, today.isoformat(), fingerprint)
+    checker = _checkers.get(key)
+    if checker is None:
+        _checkers.clear()
+        checker = _checkers[key] = Checker(root, today)
+    return checker
+
+
+def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: Checker) -> ScanResult | None:
+    """Read one file. None when it vanished; a non-article or error row when it is not a readable
+    article."""
+    name = rel.rsplit("/", 1)[-1]
+    full = os.path.join(root, rel)
+    if not is_candidate(name):
+        if stat is None:
+            try:
+                st = os.stat(full)
+            except OSError:
+                return None
+            stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        return ScanResult(rel, *stat, False, error="not a Markdown or text file", error_code="not-an-article")
+    try:
+        with open(full, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return None
+    except OSError as exc:
+        if stat is None:
+            stat = (0, 0, 0)
+        return ScanResult(rel, *stat, True, error=f"cannot read the file: {exc.strerror or exc}",
+                          error_code="unreadable", errors=1, warnings=0)
+    stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+    try:
+        source, values = read_article(data, full)
+    except NotAnArticle as exc:
+        return ScanResult(rel, *stat, False, error=exc.message, error_line=exc.line, error_code=exc.code)
+    except ArticleError as exc:
+        return ScanResult(rel, *stat, True, error=exc.message, error_line=exc.line, error_code=exc.code,
+                          errors=1, warnings=0)
+    try:
+        counts = checker.counts(source, values, full)
+    except Exception as exc:  # a rule that crashes must not stop the scan; the row says so
+        return summarize(rel, stat, source, values, (1, 0))._replace(
+            error=f"internal error while checking the rules: {type(exc).__name__}: {exc}",
+            error_code="rule-crash")
+    if not checker.available:
+        return summarize(rel, stat, source, values, counts)
+    return summarize(rel, stat, source, values, counts, checker.today.isoformat(), checker.valid_until(values))
+
+
+def scan_files(root: str, items: Iterable[tuple[str, tuple[int, int, int] | None]], today_iso: str,
+               fingerprint: str = "") -> list[ScanResult | tuple[str, None]]:
+    """Scan many files (in a worker process). A vanished file comes back as (path, None)."""
+    checker = checker_for(root, dt.date.fromisoformat(today_iso), fingerprint)
+    results: list[ScanResult | tuple[str, None]] = []
+    for rel, stat in items:
+        result = scan_file(root, rel, stat, checker)
+        results.append(result if result is not None else (rel, None))
+    return results
