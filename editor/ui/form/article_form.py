@@ -47,10 +47,9 @@ def _sections(specs: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
         if run:
             if not groups:
                 title = "Article"
-            elif len(run) <= 2:
-                title = " and ".join(spec.label for spec in run)
             else:
-                title = "More fields"
+                joined = " and ".join(spec.label for spec in run)
+                title = joined if len(run) <= 2 and len(joined) <= 28 else "More fields"
             groups.append((title, list(run)))
             run.clear()
 

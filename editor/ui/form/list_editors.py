@@ -616,6 +616,7 @@ class ObjectListEditor(FieldEditor):
     """A list of objects as master-detail: a filterable list of summary lines over one detail form."""
 
     VISIBLE_ROWS = 8
+    FILTER_FROM = 5  # items
 
     def build(self, layout):
         box = QVBoxLayout()
@@ -631,15 +632,23 @@ class ObjectListEditor(FieldEditor):
         self.filter_edit.textChanged.connect(self._filter)
         bar.addWidget(self.filter_edit, 1)
         self.buttons = {
-            "above": _tool(self, "+ Above", "Insert a new item above the selected one", self.insert_above),
-            "below": _tool(self, "+ Below", "Insert a new item below the selected one (Ctrl+Enter)",
-                           self.insert_below),
+            "below": _tool(self, "+ Add", "Insert a new item below the selected one (Ctrl+Enter); the arrow "
+                           "offers inserting above", self.insert_below),
             "duplicate": _tool(self, "Duplicate", "Duplicate the selected item with a fresh id (Ctrl+D)",
                                self.duplicate),
             "delete": _tool(self, "Delete", "Delete the selected item (Delete)", self.delete),
             "up": _tool(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1)),
             "down": _tool(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1)),
         }
+        from PySide6.QtWidgets import QMenu
+
+        add_menu = QMenu(self.buttons["below"])
+        add_menu.addAction("Insert below (Ctrl+Enter)", self.insert_below)
+        add_menu.addAction("Insert above", self.insert_above)
+        self.buttons["below"].setMenu(add_menu)
+        self.buttons["below"].setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.filter_edit.setMinimumWidth(80)
+        bar.addStretch(0)
         for button in self.buttons.values():
             bar.addWidget(button)
         box.addLayout(bar)
@@ -675,9 +684,10 @@ class ObjectListEditor(FieldEditor):
         self.form = FieldsForm(list(self.spec.items), self.ctx, self.detail, show_other=True)
         detail_layout.addWidget(self.detail_title)
         detail_layout.addWidget(self.form)
-        self.placeholder = QLabel("Select an item to edit it, or add one with \u201c+ Below\u201d (Ctrl+Enter).", self)
+        self.placeholder = QLabel("Select an item to edit it, or add one with \u201c+ Add\u201d (Ctrl+Enter).", self)
         self.placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.placeholder.setContentsMargins(8, 4, 0, 4)
+        self.placeholder.setWordWrap(True)
         box.addWidget(self.placeholder)
         box.addWidget(self.detail)
         layout.addLayout(box)
@@ -757,6 +767,8 @@ class ObjectListEditor(FieldEditor):
         items = value if isinstance(value, list) else []
         row = self._row
         self.model.set_items(items)
+        # a filter box for long lists only
+        self.filter_edit.setVisible(len(items) > self.FILTER_FROM or bool(self.filter_edit.text()))
         if row is not None and row >= len(items):
             row = len(items) - 1 if items else None
         self._select(row, focus=False)

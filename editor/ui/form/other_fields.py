@@ -56,6 +56,7 @@ class OtherFieldsEditor(QWidget):
         outer.addWidget(self.rows)
         self.empty = QLabel("None: every field of this article is declared in the schema.", self)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty.setWordWrap(True)
         self.empty.setVisible(False)
         outer.addWidget(self.empty)
         self.new_name = None

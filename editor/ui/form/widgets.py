@@ -928,7 +928,7 @@ class FieldsForm(QWidget):
         self.layout_ = QFormLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.layout_.setVerticalSpacing(2)
         self.editors: dict[str, FieldEditor] = {}
