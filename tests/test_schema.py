@@ -314,3 +314,18 @@ def test_paths_may_be_given_as_text(schema):
     assert schema.check_value("primary_sources[0].year", 1999) == []
     assert [s.name for s in schema.form_fields("secondary_sources")][:3] == ["id", "title", "type"]
     assert schema.field("") is schema.field(())
+
+
+def test_hints_are_left_out_of_validation_but_not_field_names(tmp_path):
+    write(tmp_path / CORPUS_SCHEMA_NAME, "schema:\n  properties:\n    x-review:\n      type: object\n"
+                                         "      required: [reviewer]\n      x-label: Review\n")
+    schema = load_schema(tmp_path)
+    doc = ArticleDocument.from_bytes((FIXTURES / "clean.md").read_bytes().replace(
+        b"id: kb-2026-00060", b"id: kb 2026\nx-review: {notes: none}"), "a.md")
+    problems = check_document(doc, schema, today=TODAY)
+    assert [(p.field, p.message) for p in problems] == [
+        ("id", "must be letters, digits, '-' and '_' only, no spaces (e.g. ai-for-democratization or "
+               "kb-2026-00060); 'kb 2026' is not"),
+        ("x-review.reviewer", "required field is missing: add it"),
+    ]
+    assert schema.field(("x-review",))["x-label"] == "Review"

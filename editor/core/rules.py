@@ -156,6 +156,7 @@ _PLACEHOLDER_UPPER = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
 _PLACEHOLDER_PHRASE = re.compile(
     r"(?<!expected )(?<!scheduled )(?<!planned )(?<!slated )(?<!due )(?<!set )(?<!likely )(?<!yet )"
     r"\bto be (?:completed|written|filled in)\b|\blorem ipsum\b", re.IGNORECASE)
+_GBK_TYPICAL = "涓浜璁鎹鍙澶瀹鐢鏀姘鍦鏄鎴浠鏈绗缁璇闂鍒浣鍜"  # frequent in UTF-8 Chinese read as GBK
 _MOJIBAKE = re.compile(
     "\ufffd"  # the replacement character: bytes lost at decoding
     "|[\u00c2-\u00ef][\u0080-\u009f]"  # a UTF-8 lead byte read as Latin-1, then a C1 control
@@ -166,11 +167,28 @@ _MOJIBAKE = re.compile(
     "|\u951f\u65a4\u62f7|\u70eb\u70eb|\u5c6f\u5c6f"  # 锟斤拷 烫烫 屯屯: replacement/uninitialised bytes via GBK
     "|[\u9225\u951b\u9286\u6b91]"  # 鈥 锛 銆 殑: ’“” / full-width punctuation / 。、 / 的 UTF-8 read as GBK
     # three characters typical of UTF-8 Chinese read as GBK, close together (each alone can be legitimate)
-    "|[涓浜璁鎹鍙澶瀹鐢鏀姘鍦鏄鎴浠鏈绗缁璇闂鍒浣鍜](?:[^\n]{0,2}[涓浜璁鎹鍙澶瀹鐢鏀姘鍦鏄鎴浠鏈绗缁璇闂鍒浣鍜]){2}"
+    f"|[{_GBK_TYPICAL}](?:[^\n]{{0,2}}[{_GBK_TYPICAL}]){{2}}"
     "|[\u0000-\u0008\u000b\u000c\u000e-\u001f]"  # control characters
 )
-_SUSPECT = re.compile(_MOJIBAKE.pattern + "|\r|" + _PLACEHOLDER_UPPER.pattern + "|" + _PLACEHOLDER_PHRASE.pattern,
-                      re.IGNORECASE)
+# A cheap first pass over a whole text: only texts it hits are searched value by value, line by line.
+# (The full patterns above, run case-insensitively over every article, cost more than the schema check.)
+_SUSPECT_CHARS = re.compile(
+    "[\ufffd\u951f\u70eb\u5c6f\u9225\u951b\u9286\u6b91\u0000-\u0008\u000b\u000c\u000e-\u001f\r"
+    + _GBK_TYPICAL + "]|[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u2122]")
+_PHRASES = ("to be completed", "to be written", "to be filled in", "lorem ipsum")
+
+
+def _suspect(text: str) -> bool:
+    """Whether `text` may hold encoding damage, a carriage return or placeholder text."""
+    if _SUSPECT_CHARS.search(text) or "TODO" in text or "TBD" in text or "FIXME" in text:
+        return True
+    lowered = text.lower()
+    if "to be" not in lowered and "lorem" not in lowered:
+        return False
+    lowered = " ".join(lowered.split())
+    return any(phrase in lowered for phrase in _PHRASES)
+
+
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _INLINE_CODE = re.compile(r"`+[^`]*`+")
 _HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.+?)\s*#*\s*$")
@@ -237,7 +255,7 @@ class _Checker:
     def check_schema(self) -> None:
         seen = set()
         for error in self.schema.iter_errors(self.data):
-            for path, message in describe_error(error):
+            for path, message in describe_error(error, self.schema):
                 if (path, message) in seen:
                     continue
                 seen.add((path, message))
@@ -414,7 +432,7 @@ class _Checker:
         front = self.doc.source.front_matter
         # one search over the raw text spares walking every value; escapes (`\uFFFD`, `\r`) can hide
         # a character from the raw text, so any backslash means walking anyway
-        if "\\" in front or _SUSPECT.search(front):
+        if "\\" in front or _suspect(front):
             self._check_values()
         self._check_line_endings()
 
@@ -487,7 +505,7 @@ class _Checker:
         # the body's first line, counted without `doc.lines` (a fast reader may build that lazily)
         first_line = self.doc.text.count("\n", 0, self.doc.source.body_start) + 1
         self.body_line = first_line
-        if "```" in body or "~~~" in body or _SUSPECT.search(body):
+        if "```" in body or "~~~" in body or _suspect(body):
             headings, content_after = self._scan_body_lines(body, first_line)
         else:
             headings, content_after = [], {}

@@ -213,15 +213,18 @@ def _range_phrase(schema: dict) -> str:
     return f"at most {_number(high)}" if "maximum" in schema else f"less than {_number(high)}"
 
 
-def describe_error(error: ValidationError) -> list[tuple[tuple, str]]:
+def describe_error(error: ValidationError, owner: Schema | None = None) -> list[tuple[tuple, str]]:
     """(field path relative to the validated instance, message) for one jsonschema error.
 
     Messages start lowercase without the field's name (`must be one of high, medium, low, not
-    'certain'`) and say what a good value looks like.
+    'certain'`) and say what a good value looks like. `owner` is the Schema whose hints
+    (`x-pattern-help`) complete the message when the error's own subschema lacks them.
     """
     if error.validator in ("anyOf", "oneOf") and error.context:
         deepest = best_match(error.context)
-        return describe_error(deepest) if deepest is not None else [(tuple(error.absolute_path), error.message)]
+        if deepest is not None:
+            return describe_error(deepest, owner)
+        return [(tuple(error.absolute_path), error.message)]
     path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance = error.instance
@@ -252,6 +255,8 @@ def describe_error(error: ValidationError) -> list[tuple[tuple, str]]:
         return [(path, f"must be {_range_phrase(schema)}, not {_shown(instance)}")]
     if kind == "pattern":
         hint = schema.get("x-pattern-help")
+        if not hint and owner is not None:
+            hint = (owner.field(path) or {}).get("x-pattern-help")
         if hint:
             return [(path, f"must be {hint}; {_shown(instance)} is not")]
         return [(path, f"must match the pattern {value}; {_shown(instance)} does not")]
@@ -273,6 +278,31 @@ def describe_error(error: ValidationError) -> list[tuple[tuple, str]]:
             return [((*path, k), "is not a field the corpus schema allows: remove it or declare it in "
                      f"{CORPUS_SCHEMA_NAME}") for k in extras]
     return [(path, error.message)]
+
+
+_SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+_SCHEMA_LISTS = {"allOf", "anyOf", "oneOf", "prefixItems"}
+_SCHEMA_ONE = {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+               "unevaluatedItems", "unevaluatedProperties", "additionalItems"}
+
+
+def strip_hints(schema: Any) -> Any:
+    """A copy of a schema without its `x-` keywords (field names starting with `x-` are kept)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if isinstance(key, str) and key.startswith("x-"):
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: strip_hints(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            out[key] = [strip_hints(sub) for sub in value]
+        elif key in _SCHEMA_ONE:
+            out[key] = strip_hints(value)
+        else:
+            out[key] = value
+    return out
 
 
 # -- form description -----------------------------------------------------------------------------------
@@ -354,7 +384,9 @@ class Schema:
         self.json_schema = json_schema
         self.settings: dict = settings or {}
         self.sources = tuple(sources)  # files the schema was read from, default first
-        self.validator = Draft202012Validator(json_schema, format_checker=FORMAT_CHECKER)
+        # `x-` hints are dropped from the copy the validator walks: it visits every keyword of every
+        # subschema it descends into, and hints are most of them
+        self.validator = Draft202012Validator(strip_hints(json_schema), format_checker=FORMAT_CHECKER)
         self._sub_validators: dict[int, Any] = {}
 
     def __repr__(self) -> str:
