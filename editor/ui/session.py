@@ -58,6 +58,7 @@ class ArticleSession(QObject):
     changed = Signal()  # the text changed (edit, undo, redo, reload)
     dirty_changed = Signal(bool)
     saved = Signal()
+    path_changed = Signal(str)  # renamed on disk: the session follows (see editor.ui.watcher)
 
     def __init__(self, path: str | os.PathLike, parent: QObject | None = None):
         super().__init__(parent)
@@ -67,6 +68,7 @@ class ArticleSession(QObject):
         self.error: ArticleError | None = None
         self.identity: FileIdentity | None = None
         self.saved_bytes = b""
+        self.deleted_on_disk = False  # the file is gone: the buffer is kept, saving recreates it
         self._raw_text = ""
         self._bom = False
         self._was_dirty = False
@@ -76,6 +78,7 @@ class ArticleSession(QObject):
     def load(self) -> None:
         data, self.identity = read_with_identity(self.path)
         self.saved_bytes = data
+        self.deleted_on_disk = False
         self._adopt_bytes(data)
         self.undo_stack.clear()
         self._notify()
@@ -102,7 +105,7 @@ class ArticleSession(QObject):
 
     @property
     def is_dirty(self) -> bool:
-        return self.current_bytes() != self.saved_bytes
+        return self.deleted_on_disk or self.current_bytes() != self.saved_bytes
 
     @property
     def raw_mode(self) -> bool:
@@ -167,9 +170,39 @@ class ArticleSession(QObject):
     def save(self, force: bool = False) -> None:
         """Safe save. Raises SaveConflict if the file changed on disk (unless `force`), OSError on I/O."""
         data = self.current_bytes()
-        self.identity = safe_save(self.path, data, None if force else self.identity, allow_missing=force)
+        self.identity = safe_save(self.path, data, None if force else self.identity,
+                                  allow_missing=force or self.deleted_on_disk)
         self.saved_bytes = data
+        self.deleted_on_disk = False
         self.undo_stack.setClean()
         self.saved.emit()
         self._notify()
 
+    # -- the file changed on disk (see editor.ui.watcher.DocumentSync) ------------------------------
+    def adopt_merge(self, text: str, disk_bytes: bytes, identity: FileIdentity) -> None:
+        """The file on disk is now `disk_bytes`: make it the saved base, and `text` (my edits merged
+        onto it) the unsaved text, as one undoable step. Saving then writes the merge over that file."""
+        self.saved_bytes = disk_bytes
+        self.identity = identity
+        self.deleted_on_disk = False
+        self.undo_stack.resetClean()
+        if text == self.text:
+            self._notify()
+            return
+        edit = edits.text_diff(self.text, text)
+        applied = edits.AppliedEdit(edits.ReplaceText(text), edit, "Merge changes from disk")
+        self._replay(edit)
+        self.undo_stack.push(_EditCommand(self, applied))
+        self._notify()
+
+    def mark_deleted(self) -> None:
+        """The file was deleted on disk: keep the buffer, count it as unsaved; saving recreates the file."""
+        self.deleted_on_disk = True
+        self._notify()
+
+    def set_path(self, path: str | os.PathLike) -> None:
+        """The file was renamed on disk: follow it."""
+        self.path = os.fspath(path)
+        if self.doc is not None:
+            self.doc.path = self.path
+        self.path_changed.emit(self.path)
