@@ -173,7 +173,7 @@ def test_rules_survive_values_of_the_wrong_type(tmp_path, schema):
     problems = check_file(path, schema, today=TODAY)
     codes = {p.code for p in problems}
     assert "schema" in codes
-    assert codes <= {"schema", "weak-evidence", "missing-section"}
+    assert codes <= {"schema", "weak-evidence", "missing-section", "missing-field"}
     fields = {p.field for p in problems if p.code == "schema"}
     assert {"last_verified", "created_date", "atomic_facts", "primary_sources[0]", "primary_sources[1].title",
             "primary_sources[1].year", "primary_sources[1].url", "secondary_sources", "known_gaps[0]",

@@ -85,6 +85,8 @@ def test_form_fields_come_in_order_with_their_widgets(schema):
     assert by_name["completeness"].widget == "number"
     assert (by_name["completeness"].minimum, by_name["completeness"].maximum) == (0, 1)
     assert by_name["disputed_statements"].widget == "yaml"
+    assert [s.name for s in specs if s.recommended] == ["schema_type", "created_date", "generation_method",
+                                                        "atomic_facts", "primary_sources"]
     assert "TechArticle" in by_name["schema_type"].suggestions
     facts = by_name["atomic_facts"]
     assert facts.widget == "object-list" and facts.summary == ("id", "statement")

@@ -38,6 +38,7 @@ from editor.core.schema import (
 # code -> (default severity, what the rule finds)
 RULES: dict[str, tuple[str, str]] = {
     "schema": ("error", "a field breaks the schema: missing, wrong type, not one of the allowed values..."),
+    "missing-field": ("warning", "a field the schema recommends (x-recommended) is missing"),
     "stale": ("warning", "last_verified older than the warning threshold (an error past the error threshold)"),
     "future-date": ("error", "a date field later than today"),
     "created-after-verified": ("error", "created_date later than last_verified"),
@@ -260,6 +261,11 @@ class _Checker:
                     continue
                 seen.add((path, message))
                 self.add("schema", path, message)
+        recommended = self.schema.json_schema.get("x-recommended") or ()
+        for name in recommended:
+            if isinstance(name, str) and name not in self.data:
+                self.add("missing-field", (name,), "recommended field is missing: add it (every article of "
+                         "the format carries it)")
 
     # -- dates ----------------------------------------------------------------------------------
     def check_dates(self) -> None:

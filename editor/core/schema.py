@@ -31,7 +31,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -316,6 +316,7 @@ class FieldSpec:
     widget: str  # one of WIDGETS
     enum: tuple = ()
     required: bool = False
+    recommended: bool = False  # listed in the object's `x-recommended`: missing is a warning
     summary: tuple[str, ...] = ()  # object lists: fields shown in an item's summary line
     items: tuple[FieldSpec, ...] = ()  # object lists: an item's fields; objects: their fields
     suggestions: tuple = ()  # free-text fields: values to offer
@@ -449,12 +450,14 @@ class Schema:
 
     def _specs(self, sub: dict, depth: int = 0) -> list[FieldSpec]:
         required = set(sub.get("required") or ())
+        recommended = set(sub.get("x-recommended") or ())
         specs = []
         for position, (name, raw) in enumerate((sub.get("properties") or {}).items()):
             prop = self._deref(raw)
             if not isinstance(prop, dict):
                 continue
-            specs.append(self._spec(name, prop, name in required, position, depth))
+            spec = self._spec(name, prop, name in required, position, depth)
+            specs.append(replace(spec, recommended=True) if name in recommended else spec)
         specs.sort(key=lambda spec: spec.order)
         return specs
 
