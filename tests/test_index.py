@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -12,7 +13,7 @@ import pytest
 
 from editor.core import index as index_module
 from editor.core import rules, schema
-from editor.core.index import CorpusIndex, IndexQueryError, cache_file_for, fts_query
+from editor.core.index import CorpusIndex, IndexQueryError, IndexUnavailable, cache_file_for, fts_query
 from tests.bench.generate import generate_corpus
 
 TODAY = dt.date(2026, 11, 28)
@@ -215,20 +216,50 @@ def test_a_corrupted_cache_file_is_rebuilt(corpus, open_index):
     assert paths(again.rows()) == ["ai/alpha.md", "ai/beta.md", "physics/gamma.md"]
 
 
-def test_a_cache_damaged_inside_is_rebuilt(corpus, open_index):
-    idx = open_index(corpus)
+def _pages_of(db: Path, table: str) -> list[int]:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return [n for (n,) in conn.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,))]
+
+
+def _damage_page(db: Path, page_number: int) -> None:
+    data = bytearray(db.read_bytes())
+    start = (page_number - 1) * 4096
+    data[start : start + 4096] = os.urandom(4096)
+    db.write_bytes(bytes(data))
+
+
+def test_a_cache_damaged_inside_is_rebuilt(tmp_path, open_index):
+    root = tmp_path / "gen"
+    generate_corpus(root, 40, seed=8)
+    idx = open_index(root)
     idx.refresh()
     db = idx.db_path
     idx.close()
-    data = bytearray(db.read_bytes())
-    page = 4096
-    assert len(data) > 3 * page
-    data[2 * page : 3 * page] = os.urandom(page)  # a page in the middle
-    db.write_bytes(bytes(data))
-    again = open_index(corpus)
-    assert again.rebuilt is not None
-    assert again.refresh().read == 5
-    assert len(again.rows()) == 3
+    pages = _pages_of(db, "files")
+    assert len(pages) > 2
+    _damage_page(db, pages[len(pages) // 2])
+    again = open_index(root)
+    assert "integrity check" in again.rebuilt or "damaged" in again.rebuilt
+    assert again.refresh().read == 40
+    assert len(again.rows()) == 40
+
+
+def test_damage_found_while_searching_resets_the_cache(tmp_path, open_index):
+    root = tmp_path / "gen"
+    generate_corpus(root, 40, seed=8)
+    idx = open_index(root)
+    idx.refresh()
+    db = idx.db_path
+    idx.close()
+    for page in _pages_of(db, "fts_data")[1:]:
+        _damage_page(db, page)
+    again = open_index(root)
+    assert again.rebuilt is None  # the full-text tables are not checked on opening
+    with pytest.raises(IndexUnavailable):
+        again.search("neutrino OR gradient OR empire OR market OR vaccine OR enzyme OR the")
+    assert again.rows() == []  # reset: empty until refreshed
+    assert again.refresh().read == 40
+    assert again.search("the")
 
 
 def test_a_cache_from_another_version_is_rebuilt(corpus, open_index, monkeypatch):

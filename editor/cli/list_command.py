@@ -170,9 +170,14 @@ def _record(row: Row, display, searching: bool) -> dict:
 
 
 def _write_json(out, rows: list[Row], display, searching: bool) -> None:
-    records = [_record(row, display, searching) for row in rows]
-    out.write(json.dumps(records, ensure_ascii=False, indent=1))
-    out.write("\n")
+    """A JSON array, one article per line (readable, and written by json's C encoder)."""
+    if not rows:
+        out.write("[]\n")
+        return
+    dumps = json.dumps
+    out.write("[\n")
+    out.write(",\n".join(dumps(_record(row, display, searching), ensure_ascii=False) for row in rows))
+    out.write("\n]\n")
 
 
 def _write_csv(out, rows: list[Row], display, searching: bool) -> None:

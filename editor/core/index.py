@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from editor.core.errors import CorpusEditorError
 
@@ -167,8 +167,7 @@ def display_text(text: str) -> str:
 
 
 # -- rows -----------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One file of the corpus as the index knows it. Dates are ISO text as found (`YYYY-MM-DD` when
     valid); `path` is relative to the corpus root, '/'-separated."""
 
@@ -219,7 +218,7 @@ class Row:
         return data
 
 
-ROW_FIELDS = tuple(Row.__dataclass_fields__)
+ROW_FIELDS = Row._fields
 
 
 @dataclass
@@ -524,9 +523,13 @@ class CorpusIndex:
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         if meta.get("root") != self._root_text:
             raise _Untrusted("the cache belongs to another corpus")
-        result = conn.execute("PRAGMA quick_check").fetchall()
-        if result != [("ok",)]:
-            raise _Untrusted(f"the cache failed its integrity check ({result[0][0]})")
+        # The rows and the metadata are checked page by page; the full-text tables (most of the file)
+        # are not, to keep a warm start quick: damage there surfaces as an error when searching or
+        # writing, which resets the cache too.
+        for table in ("meta", "files"):
+            result = conn.execute(f"PRAGMA quick_check({table})").fetchall()
+            if result != [("ok",)]:
+                raise _Untrusted(f"the cache failed its integrity check ({result[0][0]})")
 
     def _reset(self, why: str) -> None:
         """Throw the cache away and start an empty one (after damage found while using it)."""
@@ -987,7 +990,7 @@ def _make_row(values: tuple) -> Row:
     snippet = values[25]
     if snippet is not None:
         snippet = " ".join(display_text(snippet).split())
-    return Row(values[0], bool(values[1]), *values[2:23], bool(values[23]), values[24], snippet)
+    return Row(values[0], values[1] == 1, *values[2:23], values[23] == 1, values[24], snippet)
 
 
 # -- the parallel cold scan ------------------------------------------------------------------------------------
@@ -1010,7 +1013,8 @@ def _parallel_scan(root: str, to_read: list, today: dt.date, workers: int, finge
 
     from editor.core import scan
 
-    chunk = max(25, min(BATCH_SIZE, len(to_read) // (workers * 6) or 1))
+    # small chunks keep the workers evenly busy to the end; each costs a round trip
+    chunk = max(20, min(BATCH_SIZE // 2, len(to_read) // (workers * 16) or 1))
     chunks = [to_read[i : i + chunk] for i in range(0, len(to_read), chunk)]
     today_iso = today.isoformat()
     pending_chunks = list(reversed(chunks))

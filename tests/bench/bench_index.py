@@ -1,0 +1,148 @@
+"""Benchmark: `corpus-editor list` cold and warm against a naive ruamel.yaml round-trip load.
+
+    python tests/bench/bench_index.py --n 2000
+    python tests/bench/bench_index.py --n 50000 --dir /tmp/bench-50k
+
+Generates N varied articles (tests/bench/generate.py) plus a few broken and non-article files in a
+temporary folder (deleted afterwards unless --keep), then prints in one run:
+
+- naive: reading every file and loading its front matter with ruamel.yaml's round-trip loader, as an
+  editor that opens every article would (in this process);
+- cold: `corpus-editor list --format json` with an empty cache (a new process: interpreter start,
+  the scan in worker processes, the index written, the JSON printed);
+- warm: the same command again, the index in place (median of three runs);
+- the ratios naive/cold and naive/warm, the index size, and peak memory (maxrss) of this process and
+  of the largest child process (`list` and its workers).
+
+Targets on the 2-core reference machine: at 2,000 articles cold >= 15x and warm >= 40x faster than
+naive; at 50,000 articles warm < 1.5 s and cold < 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.bench.generate import generate_corpus  # noqa: E402
+
+
+def naive_load(folder: Path, limit: int | None) -> tuple[float, int, int]:
+    """(seconds, files loaded, files measured) for a ruamel.yaml round-trip load of every article."""
+    from ruamel.yaml import YAML
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".md", ".txt"))
+    measured = files if limit is None else files[:limit]
+    yaml = YAML()  # round-trip
+    loaded = 0
+    started = time.perf_counter()
+    for path in measured:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not text.startswith("---"):
+            continue
+        end = text.find("\n---", 3)
+        if end < 0:
+            continue
+        try:
+            yaml.load(text[3:end])
+            loaded += 1
+        except Exception:  # a broken file costs its parse attempt, as in an editor
+            pass
+    seconds = time.perf_counter() - started
+    if limit is not None and len(files) > len(measured):
+        seconds *= len(files) / len(measured)
+    return seconds, loaded, len(measured)
+
+
+def run_list(folder: Path, cache: Path, *extra: str) -> tuple[float, list]:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    command = [sys.executable, "-m", "editor", "list", "--format", "json", *extra, str(folder)]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, env=env, cwd=HERE.parent.parent, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"list failed ({result.returncode}): {result.stderr.decode(errors='replace')}")
+    return seconds, json.loads(result.stdout)
+
+
+def maxrss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="number of articles (default 2000)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dir", type=Path, help="work folder (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus and cache")
+    parser.add_argument("--naive-sample", type=int, metavar="K",
+                        help="time the naive load on K files only and scale up (default: all files)")
+    args = parser.parse_args()
+
+    work = args.dir or Path(tempfile.mkdtemp(prefix="bench-index-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, cache = work / "corpus", work / "cache"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    extras = max(5, args.n // 2000)
+    try:
+        started = time.perf_counter()
+        generate_corpus(corpus, args.n, args.seed, broken=extras, non_articles=extras)
+        size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file())
+        print(f"corpus: {args.n:,} articles + {extras} broken + {extras} non-article files, "
+              f"{size / 1e6:.1f} MB, written in {time.perf_counter() - started:.1f} s ({work})")
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+
+        naive, loaded, measured = naive_load(corpus, args.naive_sample)
+        sampled = f" (timed on {measured:,} files, scaled)" if args.naive_sample else ""
+        print(f"naive ruamel.yaml round-trip load: {naive:8.2f} s  ({loaded:,} front matters loaded{sampled}; "
+              f"{1000 * naive / max(1, args.n):.2f} ms/article)")
+        naive_rss = maxrss_mb(resource.RUSAGE_SELF)
+
+        cold, rows = run_list(corpus, cache)
+        expected = args.n + extras
+        if len(rows) != expected:
+            sys.exit(f"list printed {len(rows)} rows, expected {expected}")
+        print(f"cold list (empty cache):           {cold:8.2f} s  {naive / cold:6.1f}x faster than naive")
+        cold_children = maxrss_mb(resource.RUSAGE_CHILDREN)
+
+        warm_times = [run_list(corpus, cache)[0] for _ in range(3)]
+        warm = statistics.median(warm_times)
+        print(f"warm list (index in place):        {warm:8.2f} s  {naive / warm:6.1f}x faster than naive "
+              f"(runs: {', '.join(f'{t:.2f}' for t in warm_times)})")
+
+        one = next(p for p in sorted(corpus.rglob("*.md")) if "broken" not in p.parts)
+        os.utime(one, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns + 10**9))
+        touched, _ = run_list(corpus, cache)
+        print(f"warm list after touching one file: {touched:8.2f} s")
+
+        db = next(cache.rglob("*.sqlite"))
+        db_size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+        print(f"index: {db_size / 1e6:.1f} MB ({db_size / max(1, args.n) / 1024:.1f} KB/article)")
+        print(f"peak memory: this process {naive_rss:.0f} MB (naive load), largest child {cold_children:.0f} MB "
+              f"(cold list), any child {maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    finally:
+        if not args.keep:
+            shutil.rmtree(corpus, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            if args.dir is None:
+                shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
