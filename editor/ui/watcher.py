@@ -1,0 +1,447 @@
+"""Watching the corpus folder, and keeping open articles in step with their files.
+
+`CorpusWatcher` runs a watchdog observer on the corpus (recursively). The observer's thread only
+appends raw events to a thread-safe queue and, at most once per batch, emits a queued signal that
+wakes the main thread; it never touches a Qt object otherwise. In the main thread a timer drains the
+queue in small time slices, keeps the last event time of every article path, and reports a path once
+it has been quiet for `quiet_ms` (bursts of events for one save become one change). While events keep
+coming, paths are held back so that a mass rewrite (a `git checkout`) comes out as one batch; a path
+is never held longer than `max_delay_ms` once it is quiet itself.
+
+Whether a quiet path changed or was removed is decided by looking at the disk when it is reported, so
+an atomic replace (a temporary file renamed over the article, as vim and most tools save) and a
+delete-and-recreate are both plain modifications. Only article files count (`.md`, `.markdown`,
+`.txt`, not hidden, not in a hidden folder): temporary and backup files are never reported. Our own
+saves are recognised by the identity we wrote (`expect`), never by a time window.
+
+`DocumentSync` is what the window calls for an open article when its file is reported: reload a clean
+article, merge a dirty one (see `editor.core.merge`), follow a rename, keep the buffer of a deleted one.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from editor.core.files import ARTICLE_SUFFIXES, FileIdentity, read_with_identity
+from editor.core.merge import merge_documents
+
+log = logging.getLogger(__name__)
+
+_OVERFLOW = "overflow"
+_WATCH_LIMIT_ERRORS = (errno.ENOSPC, errno.EMFILE)
+
+
+@dataclass
+class _Pending:
+    first: float
+    last: float
+
+
+class _Handler(FileSystemEventHandler):
+    """Runs in the observer thread: hands every event to `sink`, nothing else."""
+
+    def __init__(self, sink):
+        super().__init__()
+        self._sink = sink
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        self._sink((event.event_type, os.fsdecode(event.src_path), os.fsdecode(event.dest_path),
+                    event.is_directory))
+
+
+class _OverflowLog(logging.Handler):
+    """watchdog reports a kernel event-queue overflow only in its log: turn that record into a rescan."""
+
+    def __init__(self, callback):
+        super().__init__(logging.WARNING)
+        self._callback = callback
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self._callback()
+
+
+class CorpusWatcher(QObject):
+    """Reports changes to article files under `root`. Paths are absolute (`os.path.abspath`).
+
+    A path in `files_removed` or `file_renamed` may name a folder (everything under it): see `affects`
+    and `renamed_path`.
+    """
+
+    files_changed = Signal(list)
+    files_removed = Signal(list)
+    file_renamed = Signal(str, str)
+    rescan_needed = Signal()
+    status_message = Signal(str)
+    _wake = Signal()
+
+    def __init__(self, root: str | os.PathLike, parent: QObject | None = None, *, quiet_ms: int = 150,
+                 max_delay_ms: int = 1000, tick_ms: int = 20, slice_ms: int = 8, polling_interval: float = 1.0,
+                 observer_factory=None):
+        super().__init__(parent)
+        self.root = os.path.abspath(os.fspath(root))
+        self.quiet = quiet_ms / 1000
+        self.max_delay = max_delay_ms / 1000
+        self.slice = slice_ms / 1000
+        self.polling_interval = polling_interval
+        self.polling = False
+        self._observer_factory = observer_factory or Observer
+        self._observer = None
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._wake_lock = threading.Lock()
+        self._wake_sent = False
+        self._running = False
+        self._pending: dict[str, _Pending] = {}
+        self._renames: dict[str, str] = {}  # new path -> old path (chains collapsed)
+        self._dir_moves: list[tuple[str, str]] = []
+        self._overflowed = False
+        self._last_event = 0.0
+        self._expected: dict[str, FileIdentity] = {}
+        self._log_handler = _OverflowLog(self.notify_overflow)
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self._tick)
+        self._wake.connect(self._on_wake, Qt.ConnectionType.QueuedConnection)
+
+    # -- running ---------------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    def start(self) -> None:
+        if self._running:
+            return
+        try:
+            self._observer = self._start_observer(self._observer_factory())
+        except OSError as exc:
+            if exc.errno not in _WATCH_LIMIT_ERRORS:
+                raise
+            self._observer = self._start_observer(PollingObserver(timeout=self.polling_interval))
+            self.polling = True
+            reason = exc.strerror or str(exc)
+            self.status_message.emit(f"Watching by polling: the system ran out of file watches ({reason})")
+        logging.getLogger("watchdog.observers").addHandler(self._log_handler)
+        self._running = True
+
+    def _start_observer(self, observer):
+        observer.schedule(_Handler(self._sink), self.root, recursive=True)
+        try:
+            observer.start()
+        except BaseException:
+            if observer.is_alive():  # pragma: no cover - start fails before the thread runs
+                observer.stop()
+                observer.join()
+            raise
+        return observer
+
+    def stop(self) -> None:
+        """Stop watching and join the observer thread. Pending changes are dropped."""
+        self._running = False
+        self._timer.stop()
+        logging.getLogger("watchdog.observers").removeHandler(self._log_handler)
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=10)
+        self._pending.clear()
+        self._renames.clear()
+        self._dir_moves.clear()
+        self._overflowed = False
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+
+    # -- our own saves ---------------------------------------------------------------------------
+    def expect(self, path: str | os.PathLike, identity: FileIdentity) -> None:
+        """We just wrote `path` as `identity`: events after which the file still is that are not ours
+        to report. The expectation lasts until the file is seen to be something else."""
+        self._expected[os.path.abspath(os.fspath(path))] = identity
+
+    def forget(self, path: str | os.PathLike) -> None:
+        self._expected.pop(os.path.abspath(os.fspath(path)), None)
+
+    # -- the observer thread's side -----------------------------------------------------------------
+    def _sink(self, item) -> None:
+        """Called in the observer thread (or the logging thread): queue, and wake the main thread once."""
+        self._queue.put((time.monotonic(), *item))
+        with self._wake_lock:
+            if self._wake_sent:
+                return
+            self._wake_sent = True
+        self._wake.emit()
+
+    def notify_overflow(self) -> None:
+        """Events were lost (the kernel queue overflowed): a rescan follows. Thread-safe."""
+        self._sink((_OVERFLOW, "", "", False))
+
+    # -- the main thread's side ---------------------------------------------------------------------
+    def _on_wake(self) -> None:
+        with self._wake_lock:
+            self._wake_sent = False
+        if self._running and not self._timer.isActive():
+            self._timer.start()
+
+    def _tick(self) -> None:
+        if not self._running:
+            return
+        deadline = time.monotonic() + self.slice
+        drained_all = True
+        while True:
+            if time.monotonic() >= deadline:
+                drained_all = False
+                break
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            self._note(*item)
+        now = time.monotonic()
+        if drained_all and now - self._last_event >= self.quiet:
+            self._flush(list(self._pending), now)
+        else:
+            due = [p for p, t in self._pending.items()
+                   if now - t.first >= self.max_delay and now - t.last >= self.quiet]
+            if due:
+                self._flush(due, now)
+        if drained_all and not self._pending and not self._overflowed and not self._dir_moves:
+            self._timer.stop()
+
+    def _note(self, at: float, kind: str, src: str, dest: str, is_dir: bool) -> None:
+        self._last_event = max(self._last_event, at)
+        if kind == _OVERFLOW:
+            self._overflowed = True
+            return
+        if kind in ("opened", "closed_no_write", "attrib"):
+            return
+        if is_dir:
+            # a folder moved inside the corpus is one rename; a folder gone (or moved out of sight) is
+            # reported as removed. Files that appear with a folder come as their own events.
+            if kind == "moved" and self._visible(src) and self._visible(dest):
+                self._dir_moves.append((src, dest))
+            elif kind in ("deleted", "moved") and self._visible(src):
+                self._touch(src, at)
+            return
+        if kind == "moved":
+            if any(_under(src, old) and _under(dest, new) for old, new in self._dir_moves):
+                return  # part of a folder move, reported as one rename of the folder
+            src_article, dest_article = self.is_article(src), self.is_article(dest)
+            if src_article and dest_article:
+                self._renames[dest] = self._renames.pop(src, src)
+                self._touch(src, at)
+                self._touch(dest, at)
+            elif dest_article:  # an atomic replace: a temporary file renamed over the article
+                self._touch(dest, at)
+            elif src_article:  # renamed to a backup or temporary name: gone, unless it comes back
+                self._touch(src, at)
+            return
+        if self.is_article(src):
+            self._touch(src, at)
+
+    def _touch(self, path: str, at: float) -> None:
+        pending = self._pending.get(path)
+        if pending is None:
+            self._pending[path] = _Pending(at, at)
+        else:
+            pending.last = max(pending.last, at)
+
+    def _flush(self, paths: list[str], now: float) -> None:
+        if self._overflowed and now - self._last_event >= self.quiet:
+            self._overflowed = False
+            self.status_message.emit("Many changes on disk at once: rescanning the corpus")
+            self.rescan_needed.emit()
+        moves, self._dir_moves = self._dir_moves, []
+        for old, new in moves:
+            self.file_renamed.emit(old, new)
+        if not paths:
+            return
+        wanted = set(paths)
+        for path in paths:
+            del self._pending[path]
+        renamed: list[tuple[str, str]] = []
+        for new, old in list(self._renames.items()):
+            if new not in wanted and old not in wanted:
+                continue
+            del self._renames[new]
+            if old != new and not os.path.lexists(old) and os.path.exists(new):
+                renamed.append((old, new))
+                wanted.discard(old)
+                wanted.discard(new)
+                self._pending.pop(old, None)
+                self._pending.pop(new, None)
+                identity = self._expected.pop(old, None)
+                if identity is not None:
+                    self._expected[new] = identity
+        changed: list[str] = []
+        removed: list[str] = []
+        for path in paths:
+            if path not in wanted:
+                continue
+            if os.path.lexists(path):
+                if not self._is_own(path):
+                    changed.append(path)
+            else:
+                self._expected.pop(path, None)
+                removed.append(path)
+        for old, new in renamed:
+            self.file_renamed.emit(old, new)
+        if removed:
+            self.files_removed.emit(removed)
+        if changed:
+            self.files_changed.emit(changed)
+
+    def _is_own(self, path: str) -> bool:
+        identity = self._expected.get(path)
+        if identity is None:
+            return False
+        if identity.matches(path):
+            return True
+        del self._expected[path]
+        return False
+
+    # -- which paths count ---------------------------------------------------------------------------
+    def _visible(self, path: str) -> bool:
+        rel = os.path.relpath(path, self.root)
+        if rel == "." or rel.startswith(".." + os.sep) or rel == "..":
+            return False
+        return not any(part.startswith(".") for part in rel.split(os.sep))
+
+    def is_article(self, path: str) -> bool:
+        return path.lower().endswith(ARTICLE_SUFFIXES) and self._visible(path)
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def affects(paths, article_path: str) -> bool:
+    """Does a reported path (an article, or a folder) cover `article_path`?"""
+    article_path = os.path.abspath(article_path)
+    return any(_under(article_path, os.path.abspath(p)) for p in paths)
+
+
+def renamed_path(article_path: str, old: str, new: str) -> str | None:
+    """Where `article_path` is after `old` was renamed to `new` (a file or a folder), or None."""
+    article_path, old, new = map(os.path.abspath, (article_path, old, new))
+    if article_path == old:
+        return new
+    if _under(article_path, old):
+        return new + article_path[len(old):]
+    return None
+
+
+# -- open articles ------------------------------------------------------------------------------------
+
+@dataclass
+class SyncOutcome:
+    """What happened to an open article. `kind`:
+
+    - "unchanged": the file still is what the session loaded or saved (our own save, a touch);
+    - "reloaded": the session had no unsaved edits and now holds the new file;
+    - "merged": unsaved edits were merged with the new file; the session is unsaved, based on the disk;
+      `from_disk` says what came from disk;
+    - "clash": unsaved edits and the disk changed the same thing: nothing changed; `clashes` says what
+      (Keep mine / Take theirs: `DocumentSync.keep_mine` / `take_theirs`, with this outcome);
+    - "deleted": the file is gone; the buffer is kept and saving recreates the file;
+    - "renamed": the session follows the new path (`path`); the content did not change.
+    """
+
+    kind: str
+    path: str
+    from_disk: list[str] = field(default_factory=list)
+    clashes: list[str] = field(default_factory=list)
+    error: str | None = None
+    disk_bytes: bytes | None = None
+    disk_identity: FileIdentity | None = None
+    renamed_from: str | None = None
+
+    @property
+    def message(self) -> str:
+        name = os.path.basename(self.path)
+        moved = f" (moved from {os.path.basename(self.renamed_from)})" if self.renamed_from else ""
+        if self.kind == "unchanged":
+            return ""
+        if self.kind == "renamed":
+            return f"{name}: renamed on disk{moved}"
+        if self.kind == "reloaded":
+            return f"{name}: reloaded, it changed on disk{moved}"
+        if self.kind == "merged":
+            what = ", ".join(self.from_disk) or "nothing new"
+            return f"{name} changed on disk{moved}; merged with your unsaved edits. From disk: {what}"
+        if self.kind == "clash":
+            what = self.error or ", ".join(self.clashes)
+            return f"{name} changed on disk{moved} where you have unsaved edits: {what}. Nothing was written."
+        if self.kind == "deleted":
+            return f"{name} was deleted on disk; your text is kept, and saving recreates the file"
+        return self.kind  # pragma: no cover
+
+
+class DocumentSync:
+    """Brings an open ArticleSession in step with its file. Plain logic: the window shows the outcome."""
+
+    def __init__(self, watcher: CorpusWatcher | None = None):
+        self.watcher = watcher
+
+    def track(self, session) -> None:
+        """Tell the watcher about every save of `session`, so it is not reported back as a change."""
+        if self.watcher is None:
+            return
+        watcher = self.watcher
+        session.saved.connect(lambda: watcher.expect(session.path, session.identity))
+
+    def on_disk_change(self, session, renamed_from: str | None = None) -> SyncOutcome:
+        try:
+            data, identity = read_with_identity(session.path)
+        except FileNotFoundError:
+            return self.on_removed(session)
+        if session.identity is not None and identity.sha256 == session.identity.sha256 \
+                and not session.deleted_on_disk:
+            kind = "renamed" if renamed_from else "unchanged"
+            return SyncOutcome(kind, session.path, disk_bytes=data, disk_identity=identity,
+                               renamed_from=renamed_from)
+        if not session.is_dirty:
+            session.load()
+            return SyncOutcome("reloaded", session.path, disk_bytes=data, disk_identity=identity,
+                               renamed_from=renamed_from)
+        mine = session.current_bytes()
+        result = merge_documents(session.saved_bytes, mine, data, session.path)
+        if not result.ok:
+            return SyncOutcome("clash", session.path, result.from_disk, result.clashes, result.error, data, identity,
+                               renamed_from)
+        session.adopt_merge(result.merged_text, data, identity)
+        return SyncOutcome("merged", session.path, result.from_disk, disk_bytes=data, disk_identity=identity,
+                           renamed_from=renamed_from)
+
+    def on_removed(self, session) -> SyncOutcome:
+        if os.path.exists(session.path):  # it came back before we looked
+            return self.on_disk_change(session)
+        session.mark_deleted()
+        return SyncOutcome("deleted", session.path)
+
+    def on_renamed(self, session, new_path: str) -> SyncOutcome:
+        old = session.path
+        session.set_path(new_path)
+        return self.on_disk_change(session, renamed_from=old)
+
+    def keep_mine(self, session, outcome: SyncOutcome) -> None:
+        """After a clash: keep my text, now as unsaved edits over the disk version (saving replaces it)."""
+        if outcome.disk_bytes is None or outcome.disk_identity is None:
+            return
+        session.adopt_merge(session.text, outcome.disk_bytes, outcome.disk_identity)
+
+    def take_theirs(self, session) -> None:
+        """After a clash: drop my edits and load the file as it is on disk."""
+        session.load()

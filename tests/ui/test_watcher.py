@@ -1,0 +1,401 @@
+"""The corpus watcher with the real watchdog observer on real files, and open articles kept in step."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from watchdog.observers import Observer
+from watchdog.observers.inotify_c import InotifyFD
+
+from PySide6.QtCore import QTimer
+
+from editor.core.document import ArticleDocument
+from editor.core.edits import SetValue
+from editor.core.files import safe_save
+from editor.ui.session import ArticleSession
+from editor.ui.watcher import CorpusWatcher, DocumentSync, affects, renamed_path
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLE = (FIXTURES / "sample-article.md").read_bytes()
+
+
+def edited(data: bytes, *ops) -> bytes:
+    doc = ArticleDocument.from_bytes(data)
+    for op in ops:
+        doc.apply(op)
+    return doc.to_bytes()
+
+
+class Recorder:
+    """Every signal of a watcher, in order."""
+
+    def __init__(self, watcher: CorpusWatcher):
+        self.events: list[tuple] = []
+        watcher.files_changed.connect(lambda paths: self.events.append(("changed", sorted(paths))))
+        watcher.files_removed.connect(lambda paths: self.events.append(("removed", sorted(paths))))
+        watcher.file_renamed.connect(lambda old, new: self.events.append(("renamed", old, new)))
+        watcher.rescan_needed.connect(lambda: self.events.append(("rescan",)))
+        watcher.status_message.connect(lambda text: self.events.append(("status", text)))
+
+    def changed_paths(self) -> list[str]:
+        return [p for e in self.events if e[0] == "changed" for p in e[1]]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "ai").mkdir(parents=True)
+    (root / "ai" / "article.md").write_bytes(SAMPLE)
+    (root / "ai" / "other.md").write_bytes(SAMPLE.replace(b"id: ai-for-democratization", b"id: other", 1))
+    return root
+
+
+@pytest.fixture
+def make_watcher(qtbot):
+    """make_watcher(root, **options) -> a started CorpusWatcher, stopped (thread joined) after the test."""
+    watchers: list[CorpusWatcher] = []
+
+    def make(root: Path, **options) -> CorpusWatcher:
+        watcher = CorpusWatcher(root, **options)
+        watchers.append(watcher)
+        watcher.start()
+        return watcher
+
+    yield make
+    for watcher in watchers:
+        observer = watcher._observer
+        watcher.stop()
+        assert observer is None or not observer.is_alive()
+    # only watchdog's process-wide inotify reader may stay (by its design), and it watches nothing
+    left = [t for t in threading.enumerate() if "watchdog" in type(t).__module__ and type(t) is not InotifyFD]
+    assert not left
+    assert InotifyFD._instance is None or not InotifyFD._instance._watch_for_wd
+
+
+def settle(qtbot, ms: int = 400) -> None:
+    """Let the event loop run (to see that nothing more is reported)."""
+    qtbot.wait(ms)
+
+
+# -- the watcher ----------------------------------------------------------------------------------
+
+def test_external_write_is_one_change(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    article = folder / "ai" / "article.md"
+    with qtbot.waitSignal(watcher.files_changed, timeout=3000) as blocker, open(article, "ab") as handle:
+        for _ in range(5):  # several writes: one change
+            handle.write(b"more\n")
+            handle.flush()
+            time.sleep(0.01)
+    assert blocker.args == [[str(article)]]
+    settle(qtbot)
+    assert seen.events == [("changed", [str(article)])]
+
+
+def test_atomic_replace_is_one_modification(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    article = folder / "ai" / "article.md"
+    with qtbot.waitSignal(watcher.files_changed, timeout=3000):
+        for tmp in (folder / "ai" / "article.md.tmp", folder / "ai" / ".article.md.swp"):
+            tmp.write_bytes(SAMPLE + b"replaced\n")
+            os.replace(tmp, article)
+        scratch = folder / "ai" / "4913"  # vim's probe file: created and deleted
+        scratch.write_bytes(b"")
+        scratch.unlink()
+    settle(qtbot)
+    assert seen.events == [("changed", [str(article)])]
+
+
+def test_delete_and_rename(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    article, other = folder / "ai" / "article.md", folder / "ai" / "other.md"
+    with qtbot.waitSignal(watcher.files_removed, timeout=3000) as blocker:
+        article.unlink()
+    assert blocker.args == [[str(article)]]
+    moved = folder / "ai" / "renamed.md"
+    with qtbot.waitSignal(watcher.file_renamed, timeout=3000) as blocker:
+        os.rename(other, moved)
+    assert blocker.args == [str(other), str(moved)]
+    settle(qtbot)
+    assert seen.events == [("removed", [str(article)]), ("renamed", str(other), str(moved))]
+
+
+def test_folder_rename_is_one_rename(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    with qtbot.waitSignal(watcher.file_renamed, timeout=3000) as blocker:
+        os.rename(folder / "ai", folder / "artificial-intelligence")
+    assert blocker.args == [str(folder / "ai"), str(folder / "artificial-intelligence")]
+    settle(qtbot)
+    assert seen.events == [("renamed", str(folder / "ai"), str(folder / "artificial-intelligence"))]
+    assert renamed_path(str(folder / "ai" / "other.md"), *blocker.args) == str(
+        folder / "artificial-intelligence" / "other.md")
+    assert affects([str(folder / "ai")], str(folder / "ai" / "other.md"))
+    assert not affects([str(folder / "a")], str(folder / "ai" / "other.md"))
+
+
+def test_hidden_and_non_article_files_are_ignored(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    (folder / ".git").mkdir()
+    (folder / ".git" / "index.md").write_bytes(b"x")
+    (folder / "ai" / ".hidden.md").write_bytes(b"x")
+    (folder / "ai" / "image.png").write_bytes(b"x")
+    (folder / "ai" / "article.md~").write_bytes(b"x")
+    settle(qtbot, 600)
+    assert seen.events == []
+
+
+def test_own_safe_save_is_never_reported(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    article = folder / "ai" / "article.md"
+    session = ArticleSession(article)
+    sync = DocumentSync(watcher)
+    sync.track(session)
+    for value in ("medium", "low", "high"):
+        session.apply(SetValue("confidence", value))
+        session.save()
+        qtbot.wait(50)
+    identity = safe_save(article, edited(SAMPLE, SetValue("title", "Direct")), session.identity)
+    watcher.expect(article, identity)
+    settle(qtbot, 600)
+    assert seen.events == []
+    # then someone else writes: reported, and the expectation is gone
+    with qtbot.waitSignal(watcher.files_changed, timeout=3000):
+        article.write_bytes(SAMPLE)
+    assert seen.events == [("changed", [str(article)])]
+
+
+def test_thousand_files_rewritten_at_once_are_batched(qtbot, tmp_path, make_watcher):
+    root = tmp_path / "big"
+    paths = []
+    for i in range(1000):
+        folder = root / f"c{i % 10}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"article-{i:04d}.md"
+        path.write_bytes(SAMPLE)
+        paths.append(str(path))
+    watcher = make_watcher(root)
+    seen = Recorder(watcher)
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    # rewritten by another process (like git checkout), half of them atomically
+    writer = subprocess.Popen([sys.executable, "-c", """
+import os, sys
+data = open(sys.argv[1], 'rb').read() + b'rewritten\\n'
+for i, path in enumerate(sys.argv[2:]):
+    if i % 2:
+        open(path, 'wb').write(data)
+    else:
+        tmp = os.path.join(os.path.dirname(path), '.' + os.path.basename(path) + '.tmp')
+        open(tmp, 'wb').write(data)
+        os.replace(tmp, path)
+""", str(FIXTURES / "sample-article.md"), *paths])
+    try:
+        started = time.perf_counter()
+        qtbot.waitUntil(lambda: len(set(seen.changed_paths())) == 1000, timeout=20000)
+        elapsed = time.perf_counter() - started
+    finally:
+        writer.wait()
+        timer.stop()
+    settle(qtbot)
+    emissions = [e for e in seen.events if e[0] == "changed"]
+    assert sorted(seen.changed_paths()) == sorted(paths)  # each path once
+    assert len(emissions) <= 3, [len(e[1]) for e in emissions]
+    assert [e for e in seen.events if e[0] != "changed"] == []
+    worst = max(gaps)
+    print(f"1000 files: {len(emissions)} emission(s) {[len(e[1]) for e in emissions]}, "
+          f"reported after {elapsed:.2f}s, worst event-loop gap {worst * 1000:.0f} ms")
+    assert worst < 0.100
+
+
+def test_overflow_asks_for_a_rescan(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder)
+    seen = Recorder(watcher)
+    with qtbot.waitSignal(watcher.rescan_needed, timeout=3000):
+        # watchdog reports an inotify queue overflow only in its log, from its own thread
+        thread = threading.Thread(target=lambda: logging.getLogger("watchdog.observers.inotify_c").warning(
+            "Inotify queue overflowed; filesystem events were lost"))
+        thread.start()
+        thread.join()
+    assert ("rescan",) in seen.events
+
+
+class _OutOfWatches(Observer):
+    def schedule(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+
+def test_out_of_watches_falls_back_to_polling(qtbot, folder, make_watcher):
+    messages = []
+    watcher = CorpusWatcher(folder, observer_factory=_OutOfWatches, polling_interval=0.1)
+    watcher.status_message.connect(messages.append)
+    try:
+        watcher.start()
+        assert watcher.polling
+        assert messages and messages[0].startswith("Watching by polling: ")
+        article = folder / "ai" / "article.md"
+        time.sleep(0.05)
+        with qtbot.waitSignal(watcher.files_changed, timeout=3000) as blocker:
+            article.write_bytes(SAMPLE + b"polled\n")
+        assert blocker.args == [[str(article)]]
+    finally:
+        watcher.stop()
+
+
+def test_stop_joins_the_thread(qtbot, folder):
+    watcher = CorpusWatcher(folder)
+    watcher.start()
+    observer = watcher._observer
+    assert observer.is_alive()
+    watcher.stop()
+    assert not observer.is_alive()
+    watcher.stop()  # twice is fine
+
+
+# -- open articles ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def opened(qtbot, folder, make_watcher):
+    """(watcher, sync, session, path): the sample article open, tracked, with a watcher running."""
+    watcher = make_watcher(folder)
+    sync = DocumentSync(watcher)
+    article = folder / "ai" / "article.md"
+    session = ArticleSession(article)
+    sync.track(session)
+    return watcher, sync, session, article
+
+
+def wait_change(qtbot, watcher, action):
+    with qtbot.waitSignal(watcher.files_changed, timeout=3000) as blocker:
+        action()
+    return blocker.args[0]
+
+
+def test_clean_session_reloads(qtbot, opened):
+    watcher, sync, session, article = opened
+    theirs = edited(SAMPLE, SetValue("confidence", "low"))
+    paths = wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
+    assert paths == [session.path]
+    outcome = sync.on_disk_change(session)
+    assert outcome.kind == "reloaded"
+    assert session.current_bytes() == theirs and not session.is_dirty
+    assert "reloaded" in outcome.message
+
+
+def test_dirty_session_merges_other_field(qtbot, opened):
+    watcher, sync, session, article = opened
+    session.apply(SetValue("title", "My title"))
+    theirs = edited(SAMPLE, SetValue("confidence", "low"))
+    wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
+    outcome = sync.on_disk_change(session)
+    assert outcome.kind == "merged" and outcome.from_disk == ["confidence"]
+    assert session.current_bytes() == edited(theirs, SetValue("title", "My title"))
+    assert session.saved_bytes == theirs and session.is_dirty
+    assert '+title: "My title"' in session.diff() and "confidence" not in session.diff()
+    assert article.read_bytes() == theirs  # nothing written yet
+    session.save()  # saves the merge over their file (its identity was adopted)
+    assert article.read_bytes() == edited(theirs, SetValue("title", "My title"))
+    assert not session.is_dirty
+
+
+def test_same_field_on_both_sides_is_a_clash_and_nothing_is_written(qtbot, opened):
+    watcher, sync, session, article = opened
+    session.apply(SetValue("title", "My title"))
+    mine = session.current_bytes()
+    theirs = edited(SAMPLE, SetValue("title", "Their title"))
+    wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
+    outcome = sync.on_disk_change(session)
+    assert outcome.kind == "clash" and outcome.clashes == ["title"]
+    assert session.current_bytes() == mine and session.saved_bytes == SAMPLE
+    assert article.read_bytes() == theirs
+    with pytest.raises(Exception, match="changed on disk"):
+        session.save()  # saving never overwrites a change the user has not seen
+    assert article.read_bytes() == theirs
+    sync.keep_mine(session, outcome)  # the user chose: mine, over their file
+    assert session.saved_bytes == theirs and session.current_bytes() == mine
+    session.save()
+    assert article.read_bytes() == mine
+
+
+def test_take_theirs_after_a_clash(qtbot, opened):
+    watcher, sync, session, article = opened
+    session.apply(SetValue("title", "My title"))
+    theirs = edited(SAMPLE, SetValue("title", "Their title"))
+    wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
+    outcome = sync.on_disk_change(session)
+    assert outcome.kind == "clash"
+    sync.take_theirs(session)
+    assert session.current_bytes() == theirs and not session.is_dirty
+
+
+def test_deleted_file_keeps_the_buffer_and_saving_recreates_it(qtbot, opened):
+    watcher, sync, session, article = opened
+    session.apply(SetValue("title", "My title"))
+    mine = session.current_bytes()
+    with qtbot.waitSignal(watcher.files_removed, timeout=3000) as blocker:
+        article.unlink()
+    assert blocker.args == [[session.path]]
+    outcome = sync.on_removed(session)
+    assert outcome.kind == "deleted" and session.deleted_on_disk and session.is_dirty
+    assert session.current_bytes() == mine
+    session.save()
+    assert article.read_bytes() == mine and not session.deleted_on_disk and not session.is_dirty
+
+
+def test_clean_deleted_file_is_still_savable(qtbot, opened):
+    _watcher, sync, session, article = opened
+    article.unlink()
+    outcome = sync.on_disk_change(session)
+    assert outcome.kind == "deleted" and session.is_dirty
+    session.save()
+    assert article.read_bytes() == SAMPLE
+
+
+def test_renamed_file_is_followed(qtbot, opened):
+    watcher, sync, session, article = opened
+    session.apply(SetValue("title", "My title"))
+    new = article.with_name("moved.md")
+    with qtbot.waitSignal(watcher.file_renamed, timeout=3000) as blocker:
+        os.rename(article, new)
+    paths = []
+    session.path_changed.connect(paths.append)
+    outcome = sync.on_renamed(session, blocker.args[1])
+    assert outcome.kind == "renamed" and session.path == str(new) and paths == [str(new)]
+    assert "renamed" in outcome.message
+    session.save()
+    assert new.read_bytes() == session.current_bytes() and not article.exists()
+
+
+def test_own_save_through_the_session_is_unchanged(qtbot, opened):
+    watcher, sync, session, article = opened
+    seen = Recorder(watcher)
+    session.apply(SetValue("title", "My title"))
+    session.save()
+    settle(qtbot)
+    assert seen.events == []
+    assert sync.on_disk_change(session).kind == "unchanged"
+    assert article.read_bytes() == session.saved_bytes
