@@ -15,6 +15,7 @@ from editor.core.edits import AddKey, SetValue, set_path_value
 from editor.core.errors import ArticleError, EditError, FieldPathError, NotAnArticle, SaveConflict
 from editor.core.fieldpath import parse_path
 from editor.core.files import FileIdentity, iter_article_files, read_with_identity, safe_save, sync_folders
+from editor.core.schema import find_corpus_root, load_schema
 from editor.core.values import convert_like, format_value, parse_date, read_scalar
 
 DATE_FIELDS_IN_ORDER = ("created_date", "last_verified", "updated")
@@ -80,28 +81,26 @@ def run_get(args) -> int:
 
 
 def typed_value(doc: ArticleDocument, path, text: str, force: bool) -> Any:
-    """The value `text` stands for at `path`: the schema's type, else the replaced value's type."""
-    try:
-        from editor.core.schema import find_corpus_root, load_schema
-    except ModuleNotFoundError:  # TEMP until the schema lands
-        schema = None
-    else:
-        schema = load_schema(find_corpus_root(Path(doc.path))) if doc.path else None
-    field = schema.field(path) if schema is not None else None
-    if doc.has(path):
-        current = doc.get(path)
-        value = convert_like(text, current) if current is not None or field is None else None
-        if value is None and field is not None:
+    """The value `text` stands for at `path`.
+
+    With a schema that declares the field, the declared type, refusing a value the schema forbids
+    unless `force`; otherwise the type of the value it replaces; a new key's text is read as a YAML
+    scalar. A date replacing an unquoted date stays a date (a quoted one stays quoted text).
+    """
+    schema = load_schema(find_corpus_root(Path(doc.path))) if doc.path else None
+    exists = doc.has(path)
+    current = doc.get(path) if exists else None
+    if schema is not None and schema.field(path) is not None:
+        try:
             value = schema.convert(path, text)
-    elif field is not None:
-        value = schema.convert(path, text)
-    else:
-        value = read_scalar(text)
-    if field is not None and not force:
-        problems = schema.check_value(path, value)
-        if problems:
-            raise ValueError("; ".join(problems) + " (use --force to write it anyway)")
-    return value
+        except ValueError as exc:
+            if not force:
+                raise ValueError(f"{exc} (use --force to write it anyway)") from None
+            value = convert_like(text, current) if exists else read_scalar(text)
+        if isinstance(current, dt.date) and isinstance(value, str):
+            value = convert_like(value, current)
+        return value
+    return convert_like(text, current) if exists else read_scalar(text)
 
 
 def run_set(args) -> int:
@@ -124,7 +123,8 @@ def run_set(args) -> int:
         report(args.file, exc.line or doc.line_of(path), exc.message)
         return 1
     except ValueError as exc:
-        report(args.file, doc.line_of(path), f"{args.field}: {exc}")
+        message = str(exc) if str(exc).startswith(args.field) else f"{args.field}: {exc}"
+        report(args.file, doc.line_of(path), message)
         return 1
     try:
         applied = doc.apply(set_path_value(path, value))

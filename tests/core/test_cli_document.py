@@ -52,8 +52,29 @@ def test_set_takes_the_replaced_values_type(article, sample_bytes, capsys):
         b"    year: 2024\n    institution: Meta AI", b"    year: 2025\n    institution: Meta AI")
     assert article.read_bytes() == expected
     assert main(["set", str(article), "primary_sources[0].year", "soon"]) == 1
-    assert "is not an integer" in capsys.readouterr().err
+    assert "primary_sources[0].year must be a whole number, not 'soon'" in capsys.readouterr().err
     assert article.read_bytes() == expected
+
+
+def test_set_without_schema_field_uses_the_old_values_type(tmp_path, capsys):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"---\nreading_minutes: 5\nreviewed_on: 2026-01-01\n---\n")
+    assert main(["set", str(path), "reading_minutes", "7"]) == 0
+    assert main(["set", str(path), "reviewed_on", "2026-02-02"]) == 0
+    assert path.read_bytes() == b"---\nreading_minutes: 7\nreviewed_on: 2026-02-02\n---\n"
+    assert main(["set", str(path), "reading_minutes", "many"]) == 1
+    assert capsys.readouterr().err == f"{path}:2: reading_minutes: 'many' is not an integer\n"
+    assert main(["set", str(path), "new_flag", "true"]) == 0
+    assert path.read_bytes().endswith(b"new_flag: true\n---\n")
+
+
+def test_set_refuses_what_the_schema_forbids_unless_forced(article, sample_bytes, capsys):
+    assert main(["set", str(article), "confidence", "certain"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{article}:7: confidence must be one of high, medium, low")
+    assert article.read_bytes() == sample_bytes
+    assert main(["set", str(article), "confidence", "certain", "--force"]) == 0
+    assert article.read_bytes() == sample_bytes.replace(b"confidence: high\nlast", b"confidence: certain\nlast")
 
 
 def test_set_same_value_leaves_file_untouched(article):
