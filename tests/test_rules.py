@@ -78,7 +78,7 @@ def test_defect_fixture_raises_exactly_its_problem(name, tmp_path, schema):
 
 def test_every_rule_has_a_fixture():
     covered = {code for name in DEFECTS for code, *_ in expectations(FIXTURES / name)}
-    tested_elsewhere = {"duplicate-id", "line-ending-damage", "bad-schema", "unreadable"}
+    tested_elsewhere = {"duplicate-id", "line-ending-damage", "bad-schema", "unreadable", "internal-error"}
     assert set(RULES) - tested_elsewhere <= covered
 
 
@@ -363,3 +363,18 @@ def test_encoding_damage_in_a_value(tmp_path, schema, title, damaged):
                                           f'title: "{title}"'), encoding="utf-8")
     problems = check_file(path, schema, today=TODAY)
     assert found(problems) == ({("encoding-damage", "title", 3, "warning")} if damaged else set())
+
+
+def test_a_rule_that_breaks_on_one_file_does_not_stop_the_corpus(tmp_path, monkeypatch):
+    from editor.core import rules
+
+    def broken(self):
+        if self.data.get("id") == "breaks":
+            raise RuntimeError("boom")
+    monkeypatch.setattr(rules._Checker, "check_dates", broken)
+    bad = copy_fixture("clean.md", tmp_path, "a.md")
+    bad.write_text(bad.read_text(encoding="utf-8").replace("kb-2026-00060", "breaks"), encoding="utf-8")
+    copy_fixture("schema-confidence.md", tmp_path, "b.md")
+    problems = check_corpus([tmp_path], today=TODAY)
+    assert [(Path(p.file).name, p.code) for p in problems] == [("a.md", "internal-error"), ("b.md", "schema")]
+    assert "RuntimeError: boom" in problems[0].message

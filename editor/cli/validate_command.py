@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}")
+    except Exception as exc:  # never a traceback: say what broke
+        return _fail(f"internal error: {type(exc).__name__}: {exc}")
 
     minimum = severity_rank(args.min_severity)
     shown = [p for p in problems if severity_rank(p.severity) >= minimum]

@@ -58,6 +58,7 @@ RULES: dict[str, tuple[str, str]] = {
     "missing-section": ("warning", "a body without its TL;DR, core explanation or detailed analysis"),
     "bad-schema": ("error", "the corpus schema file cannot be used (the default schema was used instead)"),
     "unreadable": ("error", "the file cannot be read"),
+    "internal-error": ("error", "a rule failed on the file (a bug: please report it)"),
 }
 PARSE_CODE_DEFAULT = "parse-error"
 _SEVERITY_VALUES = ("error", "warning", "off")
@@ -642,7 +643,11 @@ def _check_one(path: str, schema: Schema, config: RuleConfig, today: dt.date,
     doc, problems = _load(path, config)
     if doc is None:
         return problems, None, None
-    problems = check_document(doc, schema, config, today)
+    try:
+        problems = check_document(doc, schema, config, today)
+    except Exception as exc:  # a rule that breaks on one file must not stop the corpus
+        problems = [Problem(path, "", None, "error", "internal-error",
+                            f"a rule failed on this file ({type(exc).__name__}: {exc}): please report it")]
     article_id = doc.data.get("id")
     if isinstance(article_id, str) and article_id.strip():
         return problems, article_id.strip(), _safe_line(doc, ("id",))
