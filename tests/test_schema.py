@@ -154,7 +154,7 @@ def test_check_value(schema):
     assert schema.check_value(("last_verified",), dt.date(2026, 5, 24)) == []
     assert schema.check_value(("last_verified",), "2026-05-24") == []
     assert schema.check_value(("last_verified",), 20260524) == [
-        "last_verified must be text, not a whole number (20260524)"]
+        "last_verified must be a date written YYYY-MM-DD, not a whole number (20260524)"]
     assert schema.check_value(("completeness",), -0.1) == ["completeness must be between 0 and 1, not -0.1"]
     assert schema.check_value(("primary_sources", 0, "year"), True) == [
         "primary_sources[0].year must be a whole number, not true or false (true)"]

@@ -237,7 +237,8 @@ def describe_error(error: ValidationError, owner: Schema | None = None) -> list[
             (path, error.message)]
     if kind == "type":
         types = value if isinstance(value, list) else [value]
-        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        wanted = {"date": "a date written YYYY-MM-DD", "uri": "a full URL"}.get(schema.get("format"), "") or \
+            " or ".join(_TYPE_WORDS.get(t, t) for t in types)
         found = _TYPE_WORDS.get(_json_type(instance), _json_type(instance))
         return [(path, f"must be {wanted}, not {found} ({_shown(instance)})"
                  if not isinstance(instance, (dict, list)) else f"must be {wanted}, not {found}")]
