@@ -145,6 +145,34 @@ def test_folder_rename_is_one_rename(qtbot, folder, make_watcher):
     assert not affects([str(folder / "a")], str(folder / "ai" / "other.md"))
 
 
+def test_a_busy_file_does_not_hold_back_a_quiet_one(qtbot, folder, make_watcher):
+    watcher = make_watcher(folder, max_delay_ms=600)
+    seen = Recorder(watcher)
+    busy, quiet = folder / "ai" / "article.md", folder / "ai" / "other.md"
+    stop = threading.Event()
+
+    def keep_writing():
+        while not stop.is_set():
+            with open(busy, "ab") as handle:
+                handle.write(b"log line\n")
+            time.sleep(0.03)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        time.sleep(0.1)
+        quiet.write_bytes(SAMPLE + b"once\n")
+        started = time.monotonic()
+        qtbot.waitUntil(lambda: str(quiet) in seen.changed_paths(), timeout=3000)
+        waited = time.monotonic() - started
+        assert str(busy) not in seen.changed_paths()  # still being written: held back
+    finally:
+        stop.set()
+        writer.join()
+    assert waited < 1.5
+    qtbot.waitUntil(lambda: str(busy) in seen.changed_paths(), timeout=3000)
+
+
 def test_hidden_and_non_article_files_are_ignored(qtbot, folder, make_watcher):
     watcher = make_watcher(folder)
     seen = Recorder(watcher)
