@@ -331,3 +331,15 @@ def test_hints_are_left_out_of_validation_but_not_field_names(tmp_path):
         ("x-review.reviewer", "required field is missing: add it"),
     ]
     assert schema.field(("x-review",))["x-label"] == "Review"
+
+
+def test_empty_optional_fields_count_as_absent_and_one_message_per_field(schema):
+    assert schema.check_value(("slug",), None) == []
+    assert schema.check_value(("atomic_facts", 0, "confidence"), None) == []
+    assert schema.check_value(("title",), None) == ["title must be text, not empty (null)"]
+    assert schema.check_value(("confidence",), 5) == ["confidence must be one of high, medium, low, not 5"]
+    text = (FIXTURES / "clean.md").read_text(encoding="utf-8")
+    text = text.replace("updated: 2026-10-01", "updated:\nslug: ~").replace("confidence: high\n", "confidence:\n", 1)
+    problems = check_document(ArticleDocument.from_text(text, "a.md"), schema, today=TODAY)
+    assert [(p.code, p.field, p.line, p.message) for p in problems] == [
+        ("schema", "confidence", 7, "required field is empty: fill it in")]

@@ -30,7 +30,7 @@ from editor.core.schema import (
     Schema,
     SchemaError,
     date_value,
-    describe_error,
+    describe_errors,
     key_text,
     load_schema,
 )
@@ -255,18 +255,21 @@ class _Checker:
 
     # -- schema ---------------------------------------------------------------------------------
     def check_schema(self) -> None:
-        seen = set()
-        for error in self.schema.iter_errors(self.data):
-            for path, message in describe_error(error, self.schema):
-                if (path, message) in seen:
-                    continue
-                seen.add((path, message))
-                self.add("schema", path, message)
+        for path, message in describe_errors(self.schema.iter_errors(self.data), self.schema):
+            if message.startswith("required field is missing") and self._is_null(path):
+                message = "required field is empty: fill it in"
+            self.add("schema", path, message)
         recommended = self.schema.json_schema.get("x-recommended") or ()
         for name in recommended:
             if isinstance(name, str) and name not in self.data:
                 self.add("missing-field", (name,), "recommended field is missing: add it (every article of "
                          "the format carries it)")
+
+    def _is_null(self, path: tuple) -> bool:
+        try:
+            return self.doc.get(path) is None
+        except CorpusEditorError:
+            return False
 
     # -- dates ----------------------------------------------------------------------------------
     def check_dates(self) -> None:

@@ -144,12 +144,17 @@ def key_text(key: Any) -> str:
     return str(key)
 
 
-def to_json_value(value: Any) -> Any:
-    """The front matter as JSON values: dates become `YYYY-MM-DD` text, keys become text."""
+def to_json_value(value: Any, drop_null: bool = False) -> Any:
+    """The front matter as JSON values: dates become `YYYY-MM-DD` text, keys become text.
+
+    With `drop_null`, a mapping's empty (null) fields are left out: `slug:` with no value counts as
+    no slug, so it is an error only where the field is required.
+    """
     if isinstance(value, dict):
-        return {key if isinstance(key, str) else key_text(key): to_json_value(item) for key, item in value.items()}
+        return {key if isinstance(key, str) else key_text(key): to_json_value(item, drop_null)
+                for key, item in value.items() if not (drop_null and item is None)}
     if isinstance(value, list):
-        return [to_json_value(item) for item in value]
+        return [to_json_value(item, drop_null) for item in value]
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -306,6 +311,27 @@ def strip_hints(schema: Any) -> Any:
     return out
 
 
+_KIND_RANK = {"required": 0, "additionalProperties": 0, "enum": 1, "const": 1, "type": 2, "format": 3}
+
+
+def describe_errors(errors: Iterable[ValidationError], owner: Schema | None = None) -> list[tuple[tuple, str]]:
+    """`describe_error` for many errors, one finding per field: a null that is neither text nor one
+    of the allowed values is reported once, as not one of the allowed values."""
+    best: dict[tuple, tuple[int, list[str]]] = {}
+    order: list[tuple] = []
+    for error in errors:
+        rank = _KIND_RANK.get(str(error.validator), 4)
+        for path, message in describe_error(error, owner):
+            if path not in best:
+                order.append(path)
+                best[path] = (rank, [message])
+            elif rank < best[path][0]:
+                best[path] = (rank, [message])
+            elif rank == best[path][0] and message not in best[path][1]:
+                best[path][1].append(message)
+    return [(path, message) for path in order for message in best[path][1]]
+
+
 # -- form description -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FieldSpec:
@@ -397,7 +423,7 @@ class Schema:
     # -- structure ------------------------------------------------------------------------------
     def iter_errors(self, data: dict) -> Iterable[ValidationError]:
         """jsonschema errors for a document's front matter (plain values, see `ArticleDocument.data`)."""
-        return self.validator.iter_errors(to_json_value(data))
+        return self.validator.iter_errors(to_json_value(data, drop_null=True))
 
     def _deref(self, schema: Any) -> Any:
         seen = 0
@@ -504,11 +530,13 @@ class Schema:
         sub = self.field(path)
         if sub is None:
             return []
-        messages = []
-        for error in self._validator_for(sub).iter_errors(to_json_value(value)):
-            for rel, message in describe_error(error):
-                messages.append(f"{format_path(tuple(path) + rel) or 'the front matter'} {message}")
-        return messages
+        if value is None and path and isinstance(path[-1], str):
+            parent = self.field(path[:-1]) or {}
+            if path[-1] not in (parent.get("required") or ()):
+                return []  # an optional field left empty is the same as no field
+        errors = self._validator_for(sub).iter_errors(to_json_value(value, drop_null=True))
+        return [f"{format_path(tuple(path) + rel) or 'the front matter'} {message}"
+                for rel, message in describe_errors(errors, self)]
 
     def convert(self, path: tuple | str, text: str) -> Any:
         """Turn command-line text into the field's declared type, or raise ValueError saying why not.
