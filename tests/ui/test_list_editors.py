@@ -224,3 +224,14 @@ def test_a_thousand_facts_load_and_select_quickly(qtbot, tmp_path):
     facts.filter_edit.setText("af-big-99")
     assert facts.proxy.rowCount() == 11  # af-big-99 and af-big-990..999
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_detail_form_without_a_selected_item_reads_nothing(qtbot, tmp_path):
+    form, _session = open_form(qtbot, write_article(tmp_path))
+    sources = form.list_editor("primary_sources")
+    assert sources.current_row() is None
+    assert not sources.form.bound
+    assert sources.form.other.keys == []  # not the front matter's keys taken for the item's
+    assert sources.placeholder.isVisibleTo(form)
+    sources.select_row(0)
+    assert sources.form.bound and sources.form.editor_for("title").edit.text().startswith("Llama 3")

@@ -189,6 +189,7 @@ class ArticleForm(QWidget):
                     editor.filter_edit.textChanged.connect(lambda *_args: self._update_counts())
         self.other_section = Section("Other fields", self.body)
         self.other = OtherFieldsEditor(self.ctx, {spec.name for spec in specs}, self.other_section.content)
+        self.other.set_base(())
         self.other_section.add(self.other)
         layout.addWidget(self.other_section)
         layout.addStretch(1)

@@ -331,7 +331,8 @@ SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1  # (head, rest) of the summary line
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 CONFIDENCE_ROLE = Qt.ItemDataRole.UserRole + 3
 PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 4  # (errors, warnings)
-USAGE_ROLE = Qt.ItemDataRole.UserRole + 5
+USAGE_ROLE = Qt.ItemDataRole.UserRole + 5  # facts citing a source; -1 when not counted
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 6  # position in the saved order, from 1
 
 
 def _scalar_text(value: Any) -> str:
@@ -372,12 +373,11 @@ class ItemListModel(QAbstractListModel):
         self.endResetModel()
 
     def set_row_problems(self, rows: dict[int, list[Problem]]) -> None:
-        changed = set(rows) | set(self.row_problems)
+        changed = [row for row in set(rows) | set(self.row_problems) if 0 <= row < len(self.items)]
         self.row_problems = rows
-        for row in changed:
-            if 0 <= row < len(self.items):
-                index = self.index(row)
-                self.dataChanged.emit(index, index, [PROBLEMS_ROLE, Qt.ItemDataRole.ToolTipRole])
+        if changed:  # one signal for the span, not one per row
+            self.dataChanged.emit(self.index(min(changed)), self.index(max(changed)),
+                 [PROBLEMS_ROLE, Qt.ItemDataRole.ToolTipRole])
 
     def set_usage(self, usage: dict[int, int] | None) -> None:
         self.usage = usage
@@ -415,6 +415,8 @@ class ItemListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             head, rest = self.summary_parts(row)
             return f"{head} \u00b7 {rest}" if head else rest
+        if role == NUMBER_ROLE:
+            return row + 1
         if role == SUMMARY_ROLE:
             return self.summary_parts(row)
         if role == FILTER_ROLE:
@@ -431,7 +433,7 @@ class ItemListModel(QAbstractListModel):
             errors = sum(1 for p in problems if p.is_error)
             return errors, len(problems) - errors
         if role == USAGE_ROLE:
-            return None if self.usage is None else self.usage.get(row, 0)
+            return -1 if self.usage is None else self.usage.get(row, 0)
         if role == Qt.ItemDataRole.ToolTipRole:
             head, rest = self.summary_parts(row)
             problems = self.row_problems.get(row, [])
@@ -524,7 +526,7 @@ class ItemSummaryDelegate(QStyledItemDelegate):
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
                 right -= width + 4
         usage = index.data(USAGE_ROLE)
-        if usage is not None:
+        if usage is not None and usage >= 0:
             text = f"{usage} fact{'s' if usage != 1 else ''}"
             width = fm.horizontalAdvance(text) + 6
             painter.setPen(dim if usage else WARNING_COLOR)
@@ -546,7 +548,7 @@ class ItemSummaryDelegate(QStyledItemDelegate):
             right -= width + 6
         # number, head (elided in the middle), rest (elided at the end)
         x = rect.left()
-        number = f"{index.data(Qt.ItemDataRole.UserRole) or ''}"
+        number = f"{index.data(NUMBER_ROLE) or ''}"
         if number:
             painter.setPen(dim)
             width = fm.horizontalAdvance("0000")
@@ -571,12 +573,11 @@ class ItemSummaryDelegate(QStyledItemDelegate):
 
 
 class _NumberedProxy(QSortFilterProxyModel):
-    """Filters by every text of an item; shows each item's position in the saved order."""
+    """Filters by every text of an item (FILTER_ROLE).
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.UserRole and index.isValid():
-            return self.mapToSource(index).row() + 1
-        return super().data(index, role)
+    It deliberately does not override `data`: on PySide6 6.12 every invalid QVariant that reaches Python
+    as None costs a reference to None, and a view asks for a dozen empty roles per row per paint.
+    """
 
 
 class _ItemListView(QListView):
@@ -828,7 +829,9 @@ class ObjectListEditor(FieldEditor):
         self.placeholder.setVisible(not has)
         for name in ("duplicate", "delete", "up", "down"):
             self.buttons[name].setEnabled(has)
-        if has:
+        if not has:
+            self.form.unbind()
+        else:
             self.form.set_base((*self.path, row))
             _head, _rest = self.model.summary_parts(row)
             self.detail_title.setText(f"Item {row + 1} of {len(self.model.items)}")

@@ -37,6 +37,7 @@ class OtherFieldsEditor(QWidget):
         self.known = set(known)
         self.compact = compact
         self.base: Path = ()
+        self.bound = False
         self.keys: list[str] = []
         self.editors: dict[str, YamlFieldEditor] = {}
         self.labels: dict[str, QLabel] = {}
@@ -77,10 +78,16 @@ class OtherFieldsEditor(QWidget):
     # structure ------------------------------------------------------------------------------------------
     def set_base(self, base: Path) -> None:
         self.base = tuple(base)
+        self.bound = True
         for key, editor in self.editors.items():
             editor.set_path((*self.base, key))
 
+    def unbind(self) -> None:
+        self.bound = False
+
     def unknown_keys(self) -> list[str]:
+        if not self.bound:
+            return []
         mapping = self.ctx.get(self.base, None)
         if not isinstance(mapping, dict):
             return []

@@ -52,6 +52,7 @@ from editor.core.schema import FieldSpec, date_value
 
 MISSING: Any = object()
 
+
 ERROR_COLOR = QColor("#d32f2f")
 WARNING_COLOR = QColor("#e0a100")
 
@@ -925,6 +926,7 @@ class FieldsForm(QWidget):
         self.specs = list(specs)
         self.ctx = ctx
         self.base: Path = ()
+        self.bound = False  # False until set_base: a detail form with no item selected shows nothing
         self.layout_ = QFormLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -1004,6 +1006,8 @@ class FieldsForm(QWidget):
         return self.write(spec, saved)
 
     def update_dirty(self) -> None:
+        if not self.bound:
+            return
         for spec in self.specs:
             label = self.labels.get(spec.name)
             if label is None:
@@ -1018,12 +1022,21 @@ class FieldsForm(QWidget):
     # paths and values ---------------------------------------------------------------------------------
     def set_base(self, base: Path) -> None:
         self.base = tuple(base)
+        self.bound = True
         for name, editor in self.editors.items():
             editor.set_path((*self.base, name))
         if self.other is not None:
             self.other.set_base(self.base)
 
+    def unbind(self) -> None:
+        """Show no mapping (no item selected): nothing is read or written until the next set_base."""
+        self.bound = False
+        if self.other is not None:
+            self.other.unbind()
+
     def refresh(self) -> None:
+        if not self.bound:
+            return
         with self.ctx.updating():
             mapping = self.ctx.get(self.base) if self.ctx.doc is not None else MISSING
             for spec in self.specs:
@@ -1063,6 +1076,8 @@ class FieldsForm(QWidget):
         return self.ctx.apply(edits.AddKey(self.base, spec.name, value, before))
 
     def flush(self) -> None:
+        if not self.bound:
+            return
         for editor in self.editors.values():
             editor.flush()
         if self.other is not None:
@@ -1070,6 +1085,8 @@ class FieldsForm(QWidget):
 
     # problems and focus -------------------------------------------------------------------------------
     def update_problems(self) -> None:
+        if not self.bound:
+            return
         for name, editor in self.editors.items():
             path = (*self.base, name)
             deep = editor.spec.widget in ("string-list", "object-list", "object") or self.kinds[name] == "yaml"
