@@ -106,8 +106,8 @@ def color_scheme_name() -> str:
 
 
 PREVIEW_CSS = """
-h1 { font-size: 16pt; font-weight: 600; margin-bottom: 4px; }
-h2 { font-size: 13pt; font-weight: 600; margin-top: 14px; }
+h1 { font-size: 15pt; font-weight: 600; margin-bottom: 4px; }
+h2 { font-size: 12.5pt; font-weight: 600; margin-top: 14px; }
 h3 { font-size: 11.5pt; font-weight: 600; }
 p, li { line-height: 135%; }
 code, pre { font-family: monospace; }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -278,3 +278,30 @@ def test_every_focusable_widget_of_the_window_has_a_name(make_window, corpus):
                 continue
             missing.append(type(widget).__name__)
     assert not missing
+
+
+def test_quick_open_filters_by_words_and_opens(make_window, corpus, qtbot):
+    from editor.ui.dialogs.quick_open import QuickOpenDialog
+
+    window = make_window(corpus)
+    dialog = QuickOpenDialog(window.corpus_panel.model, window)
+    qtbot.addWidget(dialog)
+    QTest.keyClicks(dialog.field, "gutenberg press")
+    assert dialog.proxy.rowCount() == 1
+    QTest.keyClick(dialog.field, Qt.Key.Key_Return)
+    assert dialog.chosen == os.path.realpath(corpus / OTHER)
+
+
+def test_problems_navigation_and_preview_facts_point_at_the_form(make_window, corpus, qtbot):
+    window = make_window(corpus, corpus / "biology" / "photosynthesis.md")  # verified long ago: stale
+    qtbot.waitUntil(lambda: bool(window.problems), timeout=3000)
+    assert window.problem_label.text().startswith(f"{sum(p.is_error for p in window.problems)} error")
+    focused = []
+    window.form.focus_field = lambda path: focused.append(path) or True
+    window.actions.next_problem.trigger()
+    first = window.problems_panel.current_problem()
+    assert first is not None
+    if first.field:
+        assert focused == [first.field]
+    window.body_panel.preview.anchorClicked.emit(QUrl("fact:2"))
+    assert focused[-1] == "atomic_facts[2]"

@@ -17,6 +17,8 @@ class OutlineView(QListWidget):
         super().__init__(parent)
         self.setAccessibleName("Outline of headings")
         self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._last: list[tuple[int, str, int]] = []
         self.itemActivated.connect(self._activate)
         self.itemClicked.connect(self._activate)
@@ -30,7 +32,7 @@ class OutlineView(QListWidget):
         for level, text, line in found:
             item = QListWidgetItem("    " * (level - 1) + text)
             item.setData(LINE_ROLE, line)
-            item.setToolTip(f"line {line + 1}")
+            item.setToolTip(f"{text} (line {line + 1})")
             self.addItem(item)
 
     def _activate(self, item: QListWidgetItem) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -194,6 +194,14 @@ class BodyPanel(QWidget):
         self.outline.heading_activated.connect(self._go_to_heading)
         self.preview.fact_clicked.connect(self.fact_clicked)
         self._set_enabled(False)
+
+    def changeEvent(self, event) -> None:
+        # the system switched between light and dark: recolour what was coloured from the old palette
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.highlighter.rehighlight_for_palette()
+            self._update_banner()
+            self.preview_timer.start()
+        super().changeEvent(event)
 
     # -- session --------------------------------------------------------------------------------
     def set_session(self, session: ArticleSession | None) -> None:

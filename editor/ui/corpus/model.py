@@ -41,13 +41,33 @@ class CorpusTableModel(QAbstractTableModel):
         self.today = today or dt.date.today()
         self.stale_days = stale_days
         self._bold: QFont | None = None
+        self.sort_column = COL_TITLE
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
     # -- contents -------------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[CorpusRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._by_path = {row.path: i for i, row in enumerate(self._rows)}
+        self._sort_rows()
         self.endResetModel()
+
+    def _sort_rows(self) -> None:
+        # sorted here, in one Python sort, rather than by the proxy calling data() a million times
+        column = self.sort_column
+        self._rows.sort(key=lambda row: self._sort_key(row, column),
+                        reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self._by_path = {row.path: i for i, row in enumerate(self._rows)}
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        if not self._rows or column < 0:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self._rows[i.row()].path, i.column()) for i in persistent]
+        self._sort_rows()
+        self.changePersistentIndexList(persistent, [self.index(self._by_path[p], c) for p, c in kept])
+        self.layoutChanged.emit()
 
     def rows(self) -> list[CorpusRow]:
         return list(self._rows)
@@ -215,7 +235,7 @@ class CorpusFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(False)
         self.category = ""
         self.confidence = ""
         self.stale_only = False
@@ -260,6 +280,10 @@ class CorpusFilterProxy(QSortFilterProxyModel):
                 return in_text or row.path in self.search_paths
             return in_text
         return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (one Python sort); the proxy keeps its order and filters."""
+        self.sourceModel().sort(column, order)
 
     def path_at(self, row: int) -> str | None:
         index = self.index(row, 0)
