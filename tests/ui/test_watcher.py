@@ -427,3 +427,111 @@ def test_own_save_through_the_session_is_unchanged(qtbot, opened):
     assert seen.events == []
     assert sync.on_disk_change(session).kind == "unchanged"
     assert article.read_bytes() == session.saved_bytes
+
+
+# -- crash recovery -----------------------------------------------------------------------------------
+
+def test_session_journal_follows_edits_saves_and_renames(qtbot, folder):
+    from editor.core.journal import Journal
+    from editor.ui.recovery import SessionJournal
+
+    article = folder / "ai" / "article.md"
+    session = ArticleSession(article)
+    journal = Journal()
+    keeper = SessionJournal(journal, delay_ms=50)
+    keeper.watch(session)
+    session.apply(SetValue("confidence", "low"))
+    qtbot.waitUntil(lambda: len(journal.entries()) == 1, timeout=2000)
+    (entry,) = journal.entries()
+    assert entry.data == session.current_bytes() and entry.path == str(article)
+    assert entry.base_sha256 == session.identity.sha256 and entry.disk_state() == "base"
+    session.save()
+    assert journal.entries() == []
+    session.apply(SetValue("confidence", "medium"))
+    session.undo_stack.undo()  # back to clean before the journal was written: no entry
+    keeper.flush()
+    assert journal.entries() == []
+    session.apply(SetValue("confidence", "medium"))
+    keeper.flush()
+    moved = article.with_name("moved.md")
+    os.rename(article, moved)
+    session.set_path(moved)
+    keeper.flush()
+    assert [e.path for e in journal.entries()] == [str(moved)]
+    keeper.close()  # the normal close
+    assert journal.entries() == []
+
+
+CRASHING_EDITOR = """
+import os, sys, time
+from PySide6.QtWidgets import QApplication
+from editor.core.edits import SetValue
+from editor.core.journal import Journal
+from editor.ui.recovery import SessionJournal
+from editor.ui.session import ArticleSession
+app = QApplication([])
+session = ArticleSession(sys.argv[1])
+keeper = SessionJournal(Journal(), delay_ms=100)
+keeper.watch(session)
+session.apply(SetValue("title", "Unsaved title"))
+session.set_body(session.doc.body + "An unsaved paragraph.\\n")
+while not Journal().entries():
+    app.processEvents()
+    time.sleep(0.01)
+print("journaled", flush=True)
+time.sleep(60)
+"""
+
+
+def test_killed_editor_process_edits_are_recovered(qtbot, folder):
+    import signal
+
+    from editor.core.journal import Journal
+    from editor.ui.recovery import RecoveryDialog, restore_into
+
+    article = folder / "ai" / "article.md"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen([sys.executable, "-c", CRASHING_EDITOR, str(article)], stdout=subprocess.PIPE,
+                             env=env)
+    try:
+        assert child.stdout.readline() == b"journaled\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    assert article.read_bytes() == SAMPLE  # nothing was saved
+
+    entries = Journal().entries()  # the next start
+    dialog = RecoveryDialog(entries, root=str(folder))
+    qtbot.addWidget(dialog)
+    assert [e.path for e in dialog.chosen()] == [str(article)]
+    assert '+title: "Unsaved title"' in dialog.diff.diff and "+An unsaved paragraph." in dialog.diff.diff
+    assert "ai/article.md" in dialog.list.item(0).text()
+    dialog.restore_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+    session = ArticleSession(article)
+    restore_into(session, dialog.chosen()[0])
+    expected = ArticleDocument.from_bytes(SAMPLE)
+    expected.apply(SetValue("title", "Unsaved title"))
+    assert session.current_bytes() == expected.to_bytes() + b"An unsaved paragraph.\n"
+    assert session.is_dirty and article.read_bytes() == SAMPLE
+    session.undo_stack.undo()
+    assert not session.is_dirty
+
+
+def test_recovering_a_deleted_article(qtbot, folder):
+    from editor.core.journal import Journal
+    from editor.ui.recovery import RecoveryDialog, recreate
+
+    article = folder / "ai" / "article.md"
+    Journal().record(article, None, SAMPLE + b"kept\n")
+    article.unlink()
+    dialog = RecoveryDialog(Journal().entries())
+    qtbot.addWidget(dialog)
+    assert "deleted" in dialog.state.text()
+    (entry,) = dialog.chosen()
+    recreate(entry)
+    assert article.read_bytes() == SAMPLE + b"kept\n"
+    with pytest.raises(FileExistsError):
+        recreate(entry)
