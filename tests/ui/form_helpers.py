@@ -23,14 +23,14 @@ def write_article(tmp_path: Path, text: str | None = None, name: str = "article.
     return path
 
 
-def open_form(qtbot, path: Path, width: int = 700, height: int = 900, show: bool = True):
-    """An ArticleForm on a session of `path`, shown, problems computed."""
+def open_form(qtbot, path: Path, width: int = 700, height: int = 900, show: bool = True, schema_root=None):
+    """An ArticleForm on a session of `path`, shown, problems computed (schema of `schema_root`)."""
     session = ArticleSession(path)
     # a host without a layout: the offscreen platform warns when a top-level's size hints change
     host = QWidget()
     host.resize(width, height)
     qtbot.addWidget(host)
-    form = ArticleForm(host, schema=load_schema())
+    form = ArticleForm(host, schema=load_schema(schema_root))
     form.test_host = host  # qtbot keeps only a weak reference
     form.set_session(session)
     form.setGeometry(0, 0, width, height)

@@ -317,3 +317,77 @@ def test_dirty_markers_and_per_field_revert(qtbot, tmp_path):
     assert facts.form.labels["confidence"].text().endswith("\u2022")
     session.save()
     assert not facts.form.labels["confidence"].text().endswith("\u2022")
+
+
+CORPUS_SCHEMA = """\
+schema:
+  properties:
+    region:
+      type: string
+      enum: [africa, americas, asia, europe, oceania, antarctica, arctic]
+      x-label: Region
+      x-order: 75
+    review:
+      type: object
+      x-label: Review
+      x-order: 235
+      properties:
+        reviewer: {type: string, x-label: Reviewer, x-order: 1}
+        passed: {type: boolean, x-label: Passed, x-order: 2}
+"""
+
+
+def test_corpus_schema_fields_long_enums_and_nested_objects(qtbot, tmp_path):
+    (tmp_path / ".corpus-schema.yaml").write_text(CORPUS_SCHEMA, encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8").replace("language: en\n", "language: en\nregion: atlantis\n").replace(
+        "updated: \"2026-05-24\"\n", "updated: \"2026-05-24\"\nreview:\n  reviewer: Ada\n")
+    form, session = open_form(qtbot, write_article(tmp_path, text), schema_root=tmp_path)
+    region = form.editor_at("region")
+    assert isinstance(region, EnumFieldEditor) and not region.radios  # 7 options: a searchable combo
+    assert region.combo.currentText().startswith("atlantis")
+    assert region.mark_color() is not None
+    region._activated(region.combo.findData("europe"))
+    assert session.doc.get("region") == "europe"
+    review = form.editor_at("review")
+    reviewer = review.form.editor_for("reviewer")
+    assert reviewer.edit.text() == "Ada"
+    review.form.editor_for("passed").check.click()
+    assert "review:\n  reviewer: Ada\n  passed: true\n" in session.doc.text
+    assert form.focus_field("review.reviewer")
+    assert reviewer.edit.hasFocus()
+
+
+def test_a_value_of_the_wrong_type_is_shown_as_yaml_and_kept(qtbot, tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").replace("ai_models:\n  - claude-4.5-sonnet\n",
+                                                      "ai_models: claude-4.5-sonnet\n")
+    form, session = open_form(qtbot, write_article(tmp_path, text))
+    models = form.editor_at("ai_models")
+    assert isinstance(models, YamlFieldEditor)
+    assert models.edit.toPlainText() == "claude-4.5-sonnet"
+    models.edit.setPlainText("- claude-4.5-sonnet\n- gpt-5\n")
+    models.flush()
+    assert session.doc.get("ai_models") == ["claude-4.5-sonnet", "gpt-5"]
+    assert isinstance(form.editor_at("ai_models"), StringListEditor)  # back to its own editor
+    session.undo_stack.undo()
+    assert isinstance(form.editor_at("ai_models"), YamlFieldEditor)
+
+
+def test_arrow_keys_move_between_one_line_fields(qtbot, tmp_path):
+    form, _session = open_form(qtbot, write_article(tmp_path))
+    title = form.editor_at("title").edit
+    title.setFocus()
+    QTest.keyClick(title, Qt.Key.Key_Down)
+    assert form.editor_at("slug").edit.hasFocus()
+    QTest.keyClick(form.editor_at("slug").edit, Qt.Key.Key_Up)
+    QTest.keyClick(title, Qt.Key.Key_Up)
+    assert form.editor_at("id").edit.hasFocus()
+
+
+def test_focus_field_reaches_other_fields(qtbot, tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").replace("updated: \"2026-05-24\"\n",
+                                                      "updated: \"2026-05-24\"\nnotes: keep me\n")
+    form, _session = open_form(qtbot, write_article(tmp_path, text))
+    form.other_section.set_expanded(False)
+    assert form.focus_field("notes")
+    assert form.other_section.is_expanded()
+    assert form.other.editor_for("notes").edit.hasFocus()

@@ -16,7 +16,6 @@ import datetime as dt
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -342,9 +341,19 @@ class ArticleForm(QWidget):
             editor.focus_row(steps[1])
         else:
             editor.focus_editor()
-        QApplication.processEvents()  # let the layout place a newly shown detail form
+        # place a newly shown detail form now, and once more after any layout still pending
+        if self.body is not None and self.body.layout() is not None:
+            self.body.layout().activate()
         self.scroll.ensureWidgetVisible(target, 20, 40)
+        QTimer.singleShot(0, lambda: self._ensure_visible(target))
         return True
+
+    def _ensure_visible(self, widget: QWidget) -> None:
+        try:
+            if widget.isVisible():
+                self.scroll.ensureWidgetVisible(widget, 20, 40)
+        except RuntimeError:  # deleted meanwhile
+            pass
 
     # messages -----------------------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

@@ -772,8 +772,7 @@ class ObjectListEditor(FieldEditor):
         self.filter_edit.setVisible(len(items) > self.FILTER_FROM or bool(self.filter_edit.text()))
         if row is not None and row >= len(items):
             row = len(items) - 1 if items else None
-        self._select(row, focus=False)
-        self.form.refresh()
+        self._select(row, focus=False, reveal=False)  # refreshes the detail form
 
     def count_text(self) -> str:
         n = len(self.model.items)
@@ -793,7 +792,7 @@ class ObjectListEditor(FieldEditor):
     def current_row(self) -> int | None:
         return self._row
 
-    def _select(self, row: int | None, focus: bool = False) -> None:
+    def _select(self, row: int | None, focus: bool = False, reveal: bool = True) -> None:
         if row is None or not 0 <= row < len(self.model.items):
             self.view.selectionModel().clearCurrentIndex()
             self.view.clearSelection()
@@ -801,6 +800,9 @@ class ObjectListEditor(FieldEditor):
             return
         proxy_index = self.proxy.mapFromSource(self.model.index(row))
         if not proxy_index.isValid():
+            if not reveal:  # a refresh keeps the user's filter; the detail still shows the item
+                self._show_detail(row)
+                return
             # filtered out: clear the filter so the selected item is seen
             self.filter_edit.clear()
             proxy_index = self.proxy.mapFromSource(self.model.index(row))

@@ -953,6 +953,8 @@ class FieldsForm(QWidget):
         if spec.widget == "object-list" and len(self.specs) == 1:
             self.layout_.addRow(editor)
             return
+        if isinstance(editor, (LineFieldEditor, DateFieldEditor)):
+            editor.edit.installEventFilter(self)
         label = QLabel(self._label_text(spec, False), self)
         label.setToolTip(spec.help + (" (required)" if spec.required else ""))
         label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -973,6 +975,8 @@ class FieldsForm(QWidget):
         editor = create_editor(spec, self.ctx, self, kind)
         editor.writer = lambda value, spec=spec: self.write(spec, value)
         editor.set_path((*self.base, spec.name))
+        if isinstance(editor, (LineFieldEditor, DateFieldEditor)):
+            editor.edit.installEventFilter(self)
         self.layout_.takeRow(row)
         if label is not None:
             self.layout_.insertRow(row, label, editor)
@@ -983,6 +987,31 @@ class FieldsForm(QWidget):
         old.deleteLater()
         self.editors[spec.name] = editor
         self.kinds[spec.name] = kind
+
+    def eventFilter(self, obj, event):
+        """Up / Down in a one-line field move to the previous / next field (keyboard first)."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            completer = obj.completer() if isinstance(obj, QLineEdit) else None
+            if completer is None or not completer.popup().isVisible():
+                self.focus_neighbour(obj, -1 if event.key() == Qt.Key.Key_Up else 1)
+                return True
+        return super().eventFilter(obj, event)
+
+    def focus_neighbour(self, widget: QWidget, step: int) -> bool:
+        names = [spec.name for spec in self.specs]
+        current = next((name for name, editor in self.editors.items()
+                        if editor is widget or editor.isAncestorOf(widget)), None)
+        if current is None:
+            return False
+        i = names.index(current) + step
+        while 0 <= i < len(names):
+            editor = self.editors[names[i]]
+            if editor.isVisible() and editor.isEnabled():
+                editor.focus_editor()
+                return True
+            i += step
+        return False
 
     @staticmethod
     def _label_text(spec: FieldSpec, dirty: bool) -> str:
