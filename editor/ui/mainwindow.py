@@ -198,9 +198,11 @@ class MainWindow(QMainWindow):
             if state is not None:
                 splitter.restoreState(state)
             elif name == "main":
-                splitter.setSizes([480, 470, 430])
+                splitter.setSizes([500, 460, 420])
             elif name == "body-top":
                 splitter.setSizes([330, 100])
+            elif name == "form":
+                splitter.setSizes([640, 150])
 
     def save_settings(self) -> None:
         if not self.remember:

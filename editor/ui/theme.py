@@ -105,11 +105,13 @@ def color_scheme_name() -> str:
     return "dark" if is_dark() else "light"
 
 
+# Qt scales headings by a size adjustment that wins over a point size: use the CSS keywords
 PREVIEW_CSS = """
-h1 { font-size: 15pt; font-weight: 600; margin-bottom: 4px; }
-h2 { font-size: 12.5pt; font-weight: 600; margin-top: 14px; }
-h3 { font-size: 11.5pt; font-weight: 600; }
+h1 { font-size: x-large; font-weight: 600; margin-bottom: 4px; }
+h2 { font-size: large; font-weight: 600; margin-top: 14px; }
+h3 { font-size: medium; font-weight: 600; }
 p, li { line-height: 135%; }
+li { margin-bottom: 4px; }
 code, pre { font-family: monospace; }
 small { font-size: 9pt; }
 """

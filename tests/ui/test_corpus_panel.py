@@ -65,7 +65,8 @@ def test_stale_marks_problem_counts_and_dirty_marker():
     assert stale.data(Qt.ItemDataRole.ToolTipRole) == "not verified for 1062 days"
     assert stale.data(Qt.ItemDataRole.ForegroundRole) == theme.stale_color()
     assert model.index(0, COL_VERIFIED).data(Qt.ItemDataRole.ToolTipRole) is None
-    assert model.index(1, COL_PROBLEMS).data() == "2 err, 1 warn"
+    assert model.index(1, COL_PROBLEMS).data() == "✖ 2  ⚠ 1"
+    assert model.index(1, COL_PROBLEMS).data(Qt.ItemDataRole.AccessibleTextRole) == "Problems: 2 errors, 1 warning"
     assert model.index(1, COL_PROBLEMS).data(Qt.ItemDataRole.ToolTipRole) == "2 errors, 1 warning"
     assert model.index(1, COL_PROBLEMS).data(Qt.ItemDataRole.ForegroundRole) == theme.error_color()
     model.set_dirty("/c/a.md", True)

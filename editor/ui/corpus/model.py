@@ -175,7 +175,8 @@ class CorpusTableModel(QAbstractTableModel):
                 self._bold.setBold(True)
             return self._bold
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{COLUMNS[col]}: {self._display(row, col)}"
+            text = problem_text(row) or "none" if col == COL_PROBLEMS else self._display(row, col)
+            return f"{COLUMNS[col]}: {text}"
         return None
 
     def _display(self, row: CorpusRow, col: int) -> str:
@@ -195,12 +196,12 @@ class CorpusTableModel(QAbstractTableModel):
         if col == COL_VERIFIED:
             return row.last_verified.isoformat() if row.last_verified else row.last_verified_text
         if col == COL_PROBLEMS:
-            parts = []
+            parts = []  # compact: the tooltip and the accessible text spell it out
             if row.errors:
-                parts.append(f"{row.errors} err")
+                parts.append(f"✖ {row.errors}")
             if row.warnings:
-                parts.append(f"{row.warnings} warn")
-            return ", ".join(parts)
+                parts.append(f"⚠ {row.warnings}")
+            return "  ".join(parts)
         return ""
 
     def _tooltip(self, row: CorpusRow, col: int) -> str | None:

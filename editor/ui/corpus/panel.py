@@ -116,8 +116,8 @@ class CorpusPanel(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_ID, 78), (COL_CATEGORY, 72), (COL_CONFIDENCE, 56), (COL_VERIFIED, 94),
-                           (COL_PROBLEMS, 66)):
+        for col, width in ((COL_ID, 72), (COL_CATEGORY, 70), (COL_CONFIDENCE, 56), (COL_VERIFIED, 94),
+                           (COL_PROBLEMS, 70)):
             header.resizeSection(col, width)
         header.setMinimumSectionSize(48)
 
