@@ -535,3 +535,63 @@ def test_recovering_a_deleted_article(qtbot, folder):
     assert article.read_bytes() == SAMPLE + b"kept\n"
     with pytest.raises(FileExistsError):
         recreate(entry)
+
+
+# -- the banner ----------------------------------------------------------------------------------------
+
+def test_banner_clash_choices(qtbot, opened, tmp_path):
+    from editor.ui.conflict_banner import ConflictBanner, ConflictController
+
+    watcher, sync, session, article = opened
+    banner = ConflictBanner()
+    qtbot.addWidget(banner)
+    controller = ConflictController(banner, sync)
+    session.apply(SetValue("title", "My title"))
+    mine = session.current_bytes()
+    theirs = edited(SAMPLE, SetValue("title", "Their title"))
+    wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
+    outcome = sync.on_disk_change(session)
+    controller.show(session, outcome)
+    assert banner.isVisibleTo(None) or not banner.isHidden()
+    assert "title" in banner.message.text() and "Nothing was written" in banner.message.text()
+    assert not banner.keep_mine_button.isHidden() and banner.dismiss_button.isHidden()
+    banner.resize(900, 60)
+    banner.grab().save(str(tmp_path / "banner.png"))
+
+    banner.compare_button.click()
+    dialog = controller.compare_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.left.toPlainText() == mine.decode() and dialog.right.toPlainText() == theirs.decode()
+    assert dialog.changed_left == [2] and dialog.changed_right == [2]
+    dialog.grab().save(str(tmp_path / "compare.png"))
+    dialog.close()
+
+    banner.keep_mine_button.click()
+    assert banner.isHidden() and session.saved_bytes == theirs and session.current_bytes() == mine
+    session.save()
+    assert article.read_bytes() == mine
+
+
+def test_banner_take_theirs_and_notes(qtbot, opened):
+    from editor.ui.conflict_banner import ConflictBanner, ConflictController
+
+    watcher, sync, session, article = opened
+    banner = ConflictBanner()
+    qtbot.addWidget(banner)
+    controller = ConflictController(banner, sync)
+    session.apply(SetValue("title", "My title"))
+    theirs = edited(SAMPLE, SetValue("title", "Their title"))
+    wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
+    controller.show(session, sync.on_disk_change(session))
+    with qtbot.waitSignal(controller.resolved) as blocker:
+        banner.take_theirs_button.click()
+    assert blocker.args == ["take-theirs"] and session.current_bytes() == theirs and banner.isHidden()
+
+    session.apply(SetValue("confidence", "low"))
+    wait_change(qtbot, watcher, lambda: article.write_bytes(edited(theirs, SetValue("completeness", 0.5))))
+    outcome = sync.on_disk_change(session)
+    controller.show(session, outcome)
+    assert outcome.kind == "merged" and "completeness" in banner.message.text()
+    assert banner.keep_mine_button.isHidden() and not banner.dismiss_button.isHidden()
+    banner.dismiss_button.click()
+    assert banner.isHidden() and controller.outcome is None

@@ -1,0 +1,202 @@
+"""The banner over an open article whose file changed on disk, and the side-by-side comparison.
+
+`ConflictBanner` is a plain widget: a message and the buttons that fit the outcome (a clash offers
+Compare, Keep mine and Take theirs; a merge or a deletion is a note to dismiss). `ConflictController`
+connects it to `DocumentSync` for the current session, so the window only calls `show(session, outcome)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QWidget,
+)
+
+from editor.ui import theme
+from editor.ui.watcher import DocumentSync, SyncOutcome
+
+
+class ConflictBanner(QFrame):
+    compare_clicked = Signal()
+    keep_mine_clicked = Signal()
+    take_theirs_clicked = Signal()
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("conflictBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("File changed on disk")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.compare_button = QPushButton("Compare")
+        self.keep_mine_button = QPushButton("Keep mine")
+        self.take_theirs_button = QPushButton("Take theirs")
+        self.dismiss_button = QPushButton("Dismiss")
+        self.compare_button.setToolTip("Show your text and the file on disk side by side")
+        self.keep_mine_button.setToolTip("Keep your text; saving will replace the file on disk")
+        self.take_theirs_button.setToolTip("Drop your unsaved edits and load the file as it is on disk")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.message, 1)
+        for button in (self.compare_button, self.keep_mine_button, self.take_theirs_button, self.dismiss_button):
+            layout.addWidget(button)
+        self.compare_button.clicked.connect(self.compare_clicked)
+        self.keep_mine_button.clicked.connect(self.keep_mine_clicked)
+        self.take_theirs_button.clicked.connect(self.take_theirs_clicked)
+        self.dismiss_button.clicked.connect(self._dismiss)
+        self.kind = ""
+        self.hide()
+
+    def show_outcome(self, outcome: SyncOutcome) -> None:
+        """Show what happened; a clash gets the three choices, anything else is a note."""
+        self.kind = outcome.kind
+        clash = outcome.kind == "clash"
+        self.message.setText(outcome.message)
+        self.compare_button.setVisible(clash)
+        self.keep_mine_button.setVisible(clash)
+        self.take_theirs_button.setVisible(clash)
+        self.dismiss_button.setVisible(not clash)
+        dark = theme.is_dark()
+        if clash:
+            colours = ("#4a2326", "#f0b4b4") if dark else ("#fdecea", "#b3261e")
+        else:
+            colours = ("#3d3420", "#e8d48a") if dark else ("#fff8e1", "#8a6d00")
+        self.setStyleSheet(f"#conflictBanner {{ background: {colours[0]}; border: 1px solid {colours[1]}; }}")
+        self.show()
+
+    def clear(self) -> None:
+        self.kind = ""
+        self.hide()
+
+    def _dismiss(self) -> None:
+        self.clear()
+        self.dismissed.emit()
+
+
+class SideBySideDialog(QDialog):
+    """Two texts side by side, changed lines marked, scrolling together. Read-only."""
+
+    def __init__(self, mine: str, theirs: str, title: str = "Compare", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.left, self.right = QPlainTextEdit(), QPlainTextEdit()
+        for view, text, name in ((self.left, mine, "Your unsaved text"), (self.right, theirs, "The file on disk")):
+            view.setReadOnly(True)
+            view.setFont(font)
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            view.setPlainText(text)
+            view.setAccessibleName(name)
+        self.changed_left, self.changed_right = _changed_lines(mine, theirs)
+        dark = theme.is_dark()
+        self._mark(self.left, self.changed_left, "#4a2326" if dark else "#fdecea")
+        self._mark(self.right, self.changed_right, "#1f3d25" if dark else "#e6f4ea")
+        self.left.verticalScrollBar().valueChanged.connect(self.right.verticalScrollBar().setValue)
+        self.right.verticalScrollBar().valueChanged.connect(self.left.verticalScrollBar().setValue)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QGridLayout(self)
+        layout.addWidget(QLabel("<b>Your unsaved text</b>"), 0, 0)
+        layout.addWidget(QLabel("<b>The file on disk</b>"), 0, 1)
+        layout.addWidget(self.left, 1, 0)
+        layout.addWidget(self.right, 1, 1)
+        layout.addWidget(buttons, 2, 0, 1, 2)
+        self.resize(1200, 700)
+        first = min(self.changed_left or [0])
+        self.left.setTextCursor(QTextCursor(self.left.document().findBlockByNumber(first)))
+        self.left.centerCursor()
+
+    @staticmethod
+    def _mark(view: QPlainTextEdit, lines: list[int], colour: str) -> None:
+        selections = []
+        for number in lines:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor(colour))
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = QTextCursor(view.document().findBlockByNumber(number))
+            selections.append(selection)
+        view.setExtraSelections(selections)
+
+
+def _changed_lines(left: str, right: str) -> tuple[list[int], list[int]]:
+    """0-based numbers of the lines that differ, on each side."""
+    a, b = left.splitlines(), right.splitlines()
+    changed_a: list[int] = []
+    changed_b: list[int] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed_a.extend(range(i1, i2))
+            changed_b.extend(range(j1, j2))
+    return changed_a, changed_b
+
+
+class ConflictController(QObject):
+    """Ties the banner to DocumentSync for one session at a time."""
+
+    resolved = Signal(str)  # "keep-mine" / "take-theirs": for the status bar
+
+    def __init__(self, banner: ConflictBanner, sync: DocumentSync, parent: QObject | None = None):
+        super().__init__(parent)
+        self.banner = banner
+        self.sync = sync
+        self.session = None
+        self.outcome: SyncOutcome | None = None
+        self.compare_dialog: SideBySideDialog | None = None
+        banner.compare_clicked.connect(self.compare)
+        banner.keep_mine_clicked.connect(self.keep_mine)
+        banner.take_theirs_clicked.connect(self.take_theirs)
+        banner.dismissed.connect(self._forget)
+
+    def show(self, session, outcome: SyncOutcome) -> None:
+        """Show an outcome of `DocumentSync` for `session` (the article on screen). Quiet kinds
+        ("unchanged", "reloaded", "renamed") clear a stale banner and show nothing."""
+        if outcome.kind in ("unchanged", "reloaded", "renamed"):
+            if self.outcome is not None and self.outcome.kind != "clash":
+                self.clear()
+            return
+        self.session, self.outcome = session, outcome
+        self.banner.show_outcome(outcome)
+
+    def clear(self) -> None:
+        self.banner.clear()
+        self._forget()
+
+    def _forget(self) -> None:
+        self.session, self.outcome = None, None
+
+    def compare(self) -> None:
+        if self.session is None or self.outcome is None or self.outcome.disk_bytes is None:
+            return
+        theirs = self.outcome.disk_bytes.decode("utf-8", errors="replace").lstrip("\ufeff")
+        parent = self.banner.window()
+        self.compare_dialog = SideBySideDialog(self.session.text, theirs, "Your text and the file on disk", parent)
+        self.compare_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.compare_dialog.open()
+
+    def keep_mine(self) -> None:
+        if self.session is None or self.outcome is None:
+            return
+        self.sync.keep_mine(self.session, self.outcome)
+        self.clear()
+        self.resolved.emit("keep-mine")
+
+    def take_theirs(self) -> None:
+        if self.session is None:
+            return
+        self.sync.take_theirs(self.session)
+        self.clear()
+        self.resolved.emit("take-theirs")
