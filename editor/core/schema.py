@@ -645,12 +645,21 @@ def find_corpus_root(path: str | Path) -> Path:
     return start
 
 
-@functools.lru_cache(maxsize=4)
-def _read_yaml_file(path: str, mtime_ns: int) -> Any:
+def _file_bytes(path: Path) -> bytes:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"cannot read the schema: {exc}", path) from None
+        return path.read_bytes()
+    except OSError as exc:
+        raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", str(path)) from None
+
+
+# Caches are keyed on the files' bytes, not their times: a file rewritten within one clock tick keeps
+# its mtime, and schema files are small.
+@functools.lru_cache(maxsize=8)
+def _parse_yaml(data: bytes, path: str) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"cannot read the schema: not UTF-8 ({exc.reason})", path) from None
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -661,12 +670,12 @@ def _read_yaml_file(path: str, mtime_ns: int) -> Any:
         raise SchemaError(f"malformed YAML: {exc}", path) from None
 
 
-def _read_yaml(path: Path) -> Any:
-    return copy.deepcopy(_read_yaml_file(str(path), _mtime(path)))
+def _read_yaml(path: Path, data: bytes | None = None) -> Any:
+    return copy.deepcopy(_parse_yaml(_file_bytes(path) if data is None else data, str(path)))
 
 
-def default_json_schema() -> dict:
-    data = _read_yaml(DEFAULT_SCHEMA_PATH)
+def default_json_schema(data: bytes | None = None) -> dict:
+    data = _read_yaml(DEFAULT_SCHEMA_PATH, data)
     if not isinstance(data, dict):
         raise SchemaError("the default schema is not a mapping", str(DEFAULT_SCHEMA_PATH))
     return data
@@ -723,25 +732,18 @@ def load_schema_file(path: str | Path) -> Schema:
     Schemas are cached while their files are unchanged: treat a returned Schema as read-only.
     """
     path = Path(path)
-    return _load_schema_file(str(path), _mtime(path), _mtime(DEFAULT_SCHEMA_PATH))
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError as exc:
-        raise SchemaError(f"cannot read the schema: {exc.strerror or exc}", str(path)) from None
+    return _load_schema_file(str(path), _file_bytes(path), _file_bytes(DEFAULT_SCHEMA_PATH))
 
 
 @functools.lru_cache(maxsize=8)
-def _load_schema_file(path_text: str, mtime: int, default_mtime: int) -> Schema:
+def _load_schema_file(path_text: str, data: bytes, default_data: bytes) -> Schema:
     path = Path(path_text)
-    extends, extension, rules = _split_corpus_file(_read_yaml(path), str(path))
+    extends, extension, rules = _split_corpus_file(_read_yaml(path, data), str(path))
     if extends == "none":
         json_schema = extension
         sources = (str(path),)
     else:
-        json_schema = merge(default_json_schema(), extension)
+        json_schema = merge(default_json_schema(default_data), extension)
         sources = (str(DEFAULT_SCHEMA_PATH), str(path))
     if not isinstance(json_schema, dict) or not json_schema:
         raise SchemaError("the schema is empty: give `schema:` a JSON Schema or use `extends: default`",
@@ -757,12 +759,12 @@ def load_schema(corpus_root: Path | str | None = None) -> Schema:
         candidate = Path(corpus_root) / CORPUS_SCHEMA_NAME
         if candidate.is_file():
             return load_schema_file(candidate)
-    return _default_schema(_mtime(DEFAULT_SCHEMA_PATH))
+    return _default_schema(_file_bytes(DEFAULT_SCHEMA_PATH))
 
 
 @functools.lru_cache(maxsize=2)
-def _default_schema(mtime: int) -> Schema:
-    return Schema(default_json_schema(), {}, (str(DEFAULT_SCHEMA_PATH),))
+def _default_schema(data: bytes) -> Schema:
+    return Schema(default_json_schema(data), {}, (str(DEFAULT_SCHEMA_PATH),))
 
 
 def date_value(value: Any) -> dt.date | None:
