@@ -27,10 +27,11 @@ def article(folder: Path, rel: str, *, id: str | None = None, title: str = "An a
     path = folder / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     slug = id or Path(rel).stem
-    lines = ["---", f"id: {slug}", f'title: "{title}"', "category: test", f"language: {language}",
-             f"confidence: {confidence}"]
+    lines = ["---", f"id: {slug}", f'title: "{title}"', "schema_type: article", "category: test",
+             f"language: {language}", f"confidence: {confidence}", "generation_method: human_only"]
     if last_verified is not None:
         lines.append(f'last_verified: "{last_verified}"')
+        lines.append(f'created_date: "{min(last_verified, "2025-01-01")}"')
     lines.append("atomic_facts:")
     for i, statement in enumerate(statements, 1):
         lines += [f"  - id: f{i}", f'    statement: "{statement}"', "    source_url: https://example.org/a/1"]

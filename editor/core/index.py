@@ -149,16 +149,20 @@ def walk(root: str, under: str = "") -> Iterator[tuple[str, int, int, int]]:
 # CJK scripts have no spaces between words: each character becomes its own token (set apart by
 # zero-width spaces, which the tokenizer splits on and nobody sees), so that a search for any run of
 # characters finds it as a phrase of single characters.
-_CJK = re.compile("([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-                  "\uf900-\ufaff\uff66-\uff9f])")
+_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x3100, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+               (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
 _ZWSP = "\u200b"
+_cjk_table: dict[int, str] = {}
 
 
 def search_text(text: str) -> str:
     """Text as stored for full-text search (CJK characters set apart)."""
     if text.isascii():
         return text
-    return _CJK.sub(_ZWSP + r"\1" + _ZWSP, text)
+    if not _cjk_table:  # str.translate with a table: about four times faster than a regex substitution
+        _cjk_table.update((code, f"{_ZWSP}{chr(code)}{_ZWSP}") for start, end in _CJK_RANGES
+                          for code in range(start, end + 1))
+    return text.translate(_cjk_table)
 
 
 def display_text(text: str) -> str:
@@ -713,13 +717,23 @@ class CorpusIndex:
         if checker.schema_problem:
             stats.notes.append(checker.schema_problem)
         self._set_meta(conn, duplicate_severity=checker.duplicate_severity)
+        # A big scan writes without waiting for the disk after each batch: at worst a power cut
+        # damages the cache, which the next open detects and rebuilds. One flush at the end.
+        bulk = total >= PARALLEL_MIN_FILES
+        if bulk:
+            conn.execute("PRAGMA synchronous = OFF")
         done = 0
-        for batch in self._scanned_batches(to_read, today, checker, fingerprint):
-            self._store(conn, batch, stats)
-            done += len(batch)
-            if progress is not None and progress(done, total) is False:
-                stats.cancelled = True
-                break
+        try:
+            for batch in self._scanned_batches(to_read, today, checker, fingerprint):
+                self._store(conn, batch, stats)
+                done += len(batch)
+                if progress is not None and progress(done, total) is False:
+                    stats.cancelled = True
+                    break
+        finally:
+            if bulk:
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _scanned_batches(self, to_read: list, today: dt.date, checker, fingerprint: str) -> Iterator[list]:
         from editor.core import scan

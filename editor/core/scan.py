@@ -34,10 +34,6 @@ try:
 except ImportError:  # pragma: no cover - PyYAML without libyaml: every file takes the exact path
     _CParser = None
 
-_PLAIN = "tag:corpus-editor,2026:plain"  # resolver mark: a plain scalar, resolved by resolve_plain
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 # A tag (`!`, `!!int`) or an alias (`*name`) anywhere sends the file to the exact reader: tags need the
 # event's explicit/implicit flags, aliases the expansion limit. Both are rare in articles.
 _EXACT_ONLY = re.compile(r"[!*]")
@@ -84,7 +80,9 @@ class _Fallback(Exception):
 if _CParser is not None:
 
     class _FastParser(_CParser):
-        """libyaml's parser and composer with a resolver that only marks plain scalars."""
+        """libyaml's parser and composer. The composer asks a resolver for every node's tag; here the
+        answer is never used (a plain scalar is told by its style, and any explicit tag sends the file
+        to the exact reader), so the resolver does nothing."""
 
         def descend_resolver(self, current_node, current_index):
             pass
@@ -93,20 +91,26 @@ if _CParser is not None:
             pass
 
         def resolve(self, kind, value, implicit):
-            if kind is ScalarNode:
-                return _PLAIN if implicit[0] else _STR
-            return _SEQ if kind is SequenceNode else _MAP
+            return None
+
+
+_PLAIN_MEMO: dict[str, Any] = {}  # short plain scalars (keys, enum values) resolve the same every time
 
 
 def _construct(node, depth: int, memo: dict[int, Any]) -> Any:
     cls = node.__class__
     if cls is ScalarNode:
-        tag = node.tag
-        if tag is _PLAIN or tag == _PLAIN:
-            return resolve_plain(node.value)
-        if tag == _STR:
+        if node.style:  # quoted, folded or literal: text as written
             return node.value
-        raise _Fallback
+        value = node.value
+        if len(value) <= 24:
+            found = _PLAIN_MEMO.get(value, _PLAIN_MEMO)
+            if found is _PLAIN_MEMO:
+                found = resolve_plain(value)
+                if len(_PLAIN_MEMO) < 20_000:
+                    _PLAIN_MEMO[value] = found
+            return found
+        return resolve_plain(value)
     if depth > _FAST_DEPTH:
         raise _Fallback
     key = id(node)
@@ -114,10 +118,8 @@ def _construct(node, depth: int, memo: dict[int, Any]) -> Any:
         raise _Fallback
     memo[key] = None
     if cls is SequenceNode:
-        if node.tag != _SEQ:
-            raise _Fallback
         return [_construct(item, depth + 1, memo) for item in node.value]
-    if cls is not MappingNode or node.tag != _MAP:
+    if cls is not MappingNode:
         raise _Fallback
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
@@ -294,24 +296,32 @@ class Checker:
         if not self.available:
             return None
         today = self.today
-        offsets = (0, self.config.stale_warning_days + 1, self.config.stale_error_days + 1)
+        offsets = (dt.timedelta(0), dt.timedelta(days=self.config.stale_warning_days + 1),
+                   dt.timedelta(days=self.config.stale_error_days + 1))
         best: dt.date | None = None
         for value in _scalars(data):
-            days: list[dt.date] = []
-            if isinstance(value, dt.date):
-                day = value.date() if isinstance(value, dt.datetime) else value
-                days = [day + dt.timedelta(days=o) for o in offsets]
-            elif isinstance(value, str):
+            cls = value.__class__
+            if cls is str:
+                if not 10 <= len(value) <= 40:
+                    continue
                 text = value.strip()
-                if len(text) == 10 and _DATE_TEXT.match(text):
-                    try:
-                        day = dt.date.fromisoformat(text)
-                    except ValueError:
-                        continue
-                    days = [day + dt.timedelta(days=o) for o in offsets]
-            elif isinstance(value, int) and not isinstance(value, bool) and today.year < value <= 9999:
-                days = [dt.date(value, 1, 1)]
-            for day in days:
+                if len(text) != 10 or not _DATE_TEXT.match(text):
+                    continue
+                try:
+                    day = dt.date.fromisoformat(text)
+                except ValueError:
+                    continue
+                candidates = [day + offset for offset in offsets]
+            elif cls is int:
+                if not today.year < value <= 9999:
+                    continue
+                candidates = [dt.date(value, 1, 1)]
+            elif isinstance(value, dt.date):
+                day = value.date() if isinstance(value, dt.datetime) else value
+                candidates = [day + offset for offset in offsets]
+            else:
+                continue
+            for day in candidates:
                 if day > today and (best is None or day < best):
                     best = day
         return best.isoformat() if best is not None else None
@@ -360,6 +370,10 @@ _TYPE_TESTS = {
     "array": lambda x: isinstance(x, list),
     "object": lambda x: isinstance(x, dict),
 }
+
+
+# the types of a value as jsonschema sees it after `to_json_value`: a date is text
+_RAW_TYPE_TESTS = dict(_TYPE_TESTS, string=lambda x: isinstance(x, (str, dt.date)))
 
 
 def _never(_value: Any) -> bool:
@@ -415,47 +429,45 @@ def compile_validity(json_schema: Any, format_checker: Any) -> Any:
         for key in schema:
             if key not in _HANDLED and key not in _ANNOTATIONS and not str(key).startswith("x-"):
                 raise _Unsupported
-        scalar_checks: list = []  # on the JSON form of a scalar
-        checks: list = []
+        value_tests: list = []  # on the value as jsonschema sees it (dates as text)
+        tests: list = []  # on the value itself
         if "type" in schema:
             names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if any(name not in _TYPE_TESTS for name in names):
                 raise _Unsupported
-            tests = [_TYPE_TESTS[name] for name in names]
-            scalar_checks.append(tests[0] if len(tests) == 1 else (lambda x, t=tests: any(f(x) for f in t)))
+            kinds = [_RAW_TYPE_TESTS[name] for name in names]
+            tests.append(kinds[0] if len(kinds) == 1 else (lambda x, t=kinds: any(f(x) for f in t)))
         if "enum" in schema:
             options = schema["enum"]
             if not isinstance(options, list):
                 raise _Unsupported
             texts = frozenset(o for o in options if isinstance(o, str))
-            scalar_checks.append(lambda x, t=texts: isinstance(x, str) and x in t)
+            value_tests.append(lambda x, t=texts: isinstance(x, str) and x in t)
         if "const" in schema:
             const = schema["const"]
             if not isinstance(const, str):
                 raise _Unsupported
-            scalar_checks.append(lambda x, c=const: isinstance(x, str) and x == c)
+            value_tests.append(lambda x, c=const: isinstance(x, str) and x == c)
         if "format" in schema and format_checker is not None:
             fmt = schema["format"]
-            scalar_checks.append(lambda x, f=fmt: format_checker.conforms(x, f))
+            value_tests.append(lambda x, f=fmt: format_checker.conforms(x, f))
         if "pattern" in schema:
             pattern = re.compile(schema["pattern"])
-            scalar_checks.append(lambda x, p=pattern: not isinstance(x, str) or p.search(x) is not None)
+            value_tests.append(lambda x, p=pattern: not isinstance(x, str) or p.search(x) is not None)
         if "minLength" in schema:
-            scalar_checks.append(lambda x, n=schema["minLength"]: not isinstance(x, str) or len(x) >= n)
+            value_tests.append(lambda x, n=schema["minLength"]: not isinstance(x, str) or len(x) >= n)
         if "maxLength" in schema:
-            scalar_checks.append(lambda x, n=schema["maxLength"]: not isinstance(x, str) or len(x) <= n)
+            value_tests.append(lambda x, n=schema["maxLength"]: not isinstance(x, str) or len(x) <= n)
         for key, fails in (("minimum", lambda x, m: x < m), ("maximum", lambda x, m: x > m),
                            ("exclusiveMinimum", lambda x, m: x <= m), ("exclusiveMaximum", lambda x, m: x >= m)):
             if key in schema:
                 limit = schema[key]
                 if isinstance(limit, bool) or not isinstance(limit, (int, float)):
                     raise _Unsupported
-                scalar_checks.append(
-                    lambda x, m=limit, f=fails: not _TYPE_TESTS["number"](x) or not f(x, m))
+                tests.append(lambda x, m=limit, f=fails: not _TYPE_TESTS["number"](x) or not f(x, m))
         if "required" in schema:
-            names = schema["required"]
-            scalar_checks.append(lambda x, r=tuple(names): not isinstance(x, dict) or all(n in x for n in r))
-        object_check = None
+            names = tuple(schema["required"])
+            tests.append(lambda x, r=names: not isinstance(x, dict) or all(n in x for n in r))
         if any(k in schema for k in ("properties", "additionalProperties", "patternProperties")):
             props = {name: build(sub) for name, sub in (schema.get("properties") or {}).items()}
             patterns = [(re.compile(p), build(sub)) for p, sub in (schema.get("patternProperties") or {}).items()]
@@ -466,43 +478,58 @@ def compile_validity(json_schema: Any, format_checker: Any) -> Any:
                 if not isinstance(x, dict):
                     return True
                 for key, value in x.items():
-                    if type(key) is not str:
+                    if key.__class__ is not str:
                         return False  # keys that are not text: let jsonschema judge
                     check = props.get(key)
                     if check is not None and not check(value):
                         return False
-                    matched = False
-                    for pattern, sub in patterns:
-                        if pattern.search(key):
-                            matched = True
-                            if not sub(value):
-                                return False
-                    if extra_check is not None and check is None and not matched and not extra_check(value):
-                        return False
+                    if patterns or extra_check is not None:
+                        matched = False
+                        for pattern, sub in patterns:
+                            if pattern.search(key):
+                                matched = True
+                                if not sub(value):
+                                    return False
+                        if extra_check is not None and check is None and not matched and not extra_check(value):
+                            return False
                 return True
-        items_check = None
+            tests.append(object_check)
         if "items" in schema:
             item = build(schema["items"])
 
             def items_check(x, item=item):
-                return not isinstance(x, list) or all(item(v) for v in x)
-        subs = []
+                if isinstance(x, list):
+                    for value in x:
+                        if not item(value):
+                            return False
+                return True
+            tests.append(items_check)
         if "$ref" in schema:
-            subs.append(build(resolve(schema["$ref"])))
+            tests.append(build(resolve(schema["$ref"])))
         for sub in schema.get("allOf") or ():
-            subs.append(build(sub))
+            tests.append(build(sub))
         if "anyOf" in schema:
             branches = [build(sub) for sub in schema["anyOf"]]
-            subs.append(lambda x, b=branches: any(f(x) for f in b))
-        checks = [c for c in (object_check, items_check) if c is not None] + subs
-
-        def check(x):
-            if scalar_checks:
-                value = _json_scalar(x)
-                for test in scalar_checks:
-                    if not test(value):
+            tests.append(lambda x, b=branches: any(f(x) for f in b))
+        if value_tests:
+            def on_json_value(x, value_tests=value_tests):
+                if isinstance(x, dt.date):
+                    x = _json_scalar(x)
+                for test in value_tests:  # noqa: SIM110 - a loop beats all() over a generator here
+                    if not test(x):
                         return False
-            return all(test(x) for test in checks)
+                return True
+            tests.append(on_json_value)
+        if not tests:
+            return _always
+        if len(tests) == 1:
+            return tests[0]
+
+        def check(x, tests=tests):
+            for test in tests:  # noqa: SIM110 - a loop beats all() over a generator here
+                if not test(x):
+                    return False
+            return True
         return check
 
     try:
