@@ -235,3 +235,21 @@ def test_a_detail_form_without_a_selected_item_reads_nothing(qtbot, tmp_path):
     assert sources.placeholder.isVisibleTo(form)
     sources.select_row(0)
     assert sources.form.bound and sources.form.editor_for("title").edit.text().startswith("Llama 3")
+
+
+def test_sorting_changes_the_view_never_the_saved_order(qtbot, tmp_path):
+    form, session = open_form(qtbot, write_article(tmp_path, facts_article(12)))
+    facts = form.list_editor("atomic_facts")
+    assert facts.sort_button.isVisible()
+    before = session.current_bytes()
+    facts.sort_by("confidence")
+    confidences = [facts.proxy.index(i, 0).data(Qt.ItemDataRole.UserRole + 3) for i in range(12)]
+    assert confidences == sorted(confidences)
+    assert not facts.view.dragEnabled()
+    facts.view.setCurrentIndex(facts.proxy.index(0, 0))
+    row = facts.current_row()
+    assert session.doc.get(f"atomic_facts[{row}].confidence") == confidences[0]
+    assert session.current_bytes() == before
+    facts.sort_by("saved")
+    assert facts.proxy.index(0, 0).data(Qt.ItemDataRole.UserRole + 6) == 1
+    assert facts.view.dragEnabled()

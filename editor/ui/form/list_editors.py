@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
@@ -333,6 +334,7 @@ CONFIDENCE_ROLE = Qt.ItemDataRole.UserRole + 3
 PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 4  # (errors, warnings)
 USAGE_ROLE = Qt.ItemDataRole.UserRole + 5  # facts citing a source; -1 when not counted
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 6  # position in the saved order, from 1
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 7  # for sorting: errors first, then warnings
 
 
 def _scalar_text(value: Any) -> str:
@@ -417,6 +419,9 @@ class ItemListModel(QAbstractListModel):
             return f"{head} \u00b7 {rest}" if head else rest
         if role == NUMBER_ROLE:
             return row + 1
+        if role == SEVERITY_ROLE:
+            problems = self.row_problems.get(row, [])
+            return -(1000 * sum(1 for p in problems if p.is_error) + sum(1 for p in problems if not p.is_error))
         if role == SUMMARY_ROLE:
             return self.summary_parts(row)
         if role == FILTER_ROLE:
@@ -514,38 +519,46 @@ class ItemSummaryDelegate(QStyledItemDelegate):
         dim.setAlphaF(0.6)
         fm = QFontMetrics(opt.font)
         rect = opt.rect.adjusted(6, 0, -6, 0)
-        # badges at the right
+        # badges at the right, each in a column of fixed width so rows line up
+        model = index.model()
+        source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
         right = rect.right()
-        errors, warnings = index.data(PROBLEMS_ROLE) or (0, 0)
-        for count, color, mark in ((errors, ERROR_COLOR, "\u25cf"), (warnings, WARNING_COLOR, "\u25b2")):
-            if count:
-                text = f"{mark} {count}"
-                width = fm.horizontalAdvance(text) + 6
-                painter.setPen(color)
-                painter.drawText(QRect(right - width, rect.top(), width, rect.height()),
-                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
-                right -= width + 4
+        if isinstance(source, ItemListModel) and source.row_problems:
+            slot = fm.horizontalAdvance("\u25cf 99 \u25b2 99") + 6
+            errors, warnings = index.data(PROBLEMS_ROLE) or (0, 0)
+            x_end = right
+            for count, color, mark in ((warnings, WARNING_COLOR, "\u25b2"), (errors, ERROR_COLOR, "\u25cf")):
+                if count:
+                    text = f"{mark} {count}"
+                    width = fm.horizontalAdvance(text) + 4
+                    painter.setPen(color)
+                    painter.drawText(QRect(x_end - width, rect.top(), width, rect.height()),
+                                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+                    x_end -= width + 4
+            right -= slot + 4
         usage = index.data(USAGE_ROLE)
         if usage is not None and usage >= 0:
             text = f"{usage} fact{'s' if usage != 1 else ''}"
-            width = fm.horizontalAdvance(text) + 6
+            slot = fm.horizontalAdvance("999 facts") + 6
             painter.setPen(dim if usage else WARNING_COLOR)
-            painter.drawText(QRect(right - width, rect.top(), width, rect.height()),
+            painter.drawText(QRect(right - slot, rect.top(), slot, rect.height()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
-            right -= width + 6
-        confidence = index.data(CONFIDENCE_ROLE)
-        if confidence:
-            width = fm.horizontalAdvance(confidence) + 12
-            chip = QRect(right - width, rect.top() + 3, width, rect.height() - 6)
-            color = {"high": QColor("#2e7d32"), "medium": QColor("#1565c0"), "low": QColor("#8d6e63")}.get(
-                confidence, WARNING_COLOR)
-            if selected or opt.palette.color(QPalette.ColorRole.Base).lightness() < 128:
-                color = text_color if selected else color.lighter(170)
-            painter.setRenderHint(painter.RenderHint.Antialiasing)
-            painter.setPen(color)
-            painter.drawRoundedRect(chip, 4, 4)
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, confidence)
-            right -= width + 6
+            right -= slot + 6
+        if isinstance(source, ItemListModel) and source.confidence_field:
+            confidence = index.data(CONFIDENCE_ROLE)
+            slot = fm.horizontalAdvance("medium") + 12
+            if confidence:
+                width = fm.horizontalAdvance(confidence) + 12
+                chip = QRect(right - width, rect.top() + 3, width, rect.height() - 6)
+                color = {"high": QColor("#2e7d32"), "medium": QColor("#1565c0"), "low": QColor("#8d6e63")}.get(
+                    confidence, WARNING_COLOR)
+                if selected or opt.palette.color(QPalette.ColorRole.Base).lightness() < 128:
+                    color = text_color if selected else color.lighter(170)
+                painter.setRenderHint(painter.RenderHint.Antialiasing)
+                painter.setPen(color)
+                painter.drawRoundedRect(chip, 4, 4)
+                painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, confidence)
+            right -= max(slot, fm.horizontalAdvance(confidence or "") + 12) + 6
         # number, head (elided in the middle), rest (elided at the end)
         x = rect.left()
         number = f"{index.data(NUMBER_ROLE) or ''}"
@@ -623,6 +636,8 @@ class ObjectListEditor(FieldEditor):
         box = QVBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
+        self.model = ItemListModel(self.spec.items, self.spec.summary, self)
+        self.model.move_requested.connect(self.move_item)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(2)
@@ -641,21 +656,34 @@ class ObjectListEditor(FieldEditor):
             "up": _tool(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1)),
             "down": _tool(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1)),
         }
-        from PySide6.QtWidgets import QMenu
-
         add_menu = QMenu(self.buttons["below"])
         add_menu.addAction("Insert below (Ctrl+Enter)", self.insert_below)
         add_menu.addAction("Insert above", self.insert_above)
         self.buttons["below"].setMenu(add_menu)
         self.buttons["below"].setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.filter_edit.setMinimumWidth(80)
+        self.sort_button = QToolButton(self)
+        self.sort_button.setAutoRaise(True)
+        self.sort_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.sort_button.setToolTip("Sort the view (the saved order never changes)")
+        self.sort_button.setAccessibleName(f"Sort {self.spec.label}")
+        sort_menu = QMenu(self.sort_button)
+        self.sort_actions = {}
+        for key, text in (("saved", "Saved order"), ("text", "By summary"), ("confidence", "By confidence"),
+                          ("problems", "Problems first")):
+            if key == "confidence" and self.model.confidence_field is None:
+                continue
+            action = sort_menu.addAction(text, lambda key=key: self.sort_by(key))
+            action.setCheckable(True)
+            self.sort_actions[key] = action
+        self.sort_button.setMenu(sort_menu)
+        bar.addWidget(self.sort_button)
         bar.addStretch(0)
         for button in self.buttons.values():
             bar.addWidget(button)
         box.addLayout(bar)
 
-        self.model = ItemListModel(self.spec.items, self.spec.summary, self)
-        self.model.move_requested.connect(self.move_item)
+
         self.proxy = _NumberedProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterRole(FILTER_ROLE)
@@ -695,6 +723,8 @@ class ObjectListEditor(FieldEditor):
         self.setFocusProxy(self.view)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._row: int | None = None
+        self.sort_key = "saved"
+        self.sort_by("saved")
         self._add_source_picker()
         self._install_detail_keys()
         self._show_detail(None)
@@ -770,6 +800,7 @@ class ObjectListEditor(FieldEditor):
         self.model.set_items(items)
         # a filter box for long lists only
         self.filter_edit.setVisible(len(items) > self.FILTER_FROM or bool(self.filter_edit.text()))
+        self.sort_button.setVisible(len(items) > self.FILTER_FROM or self.sort_key != "saved")
         if row is not None and row >= len(items):
             row = len(items) - 1 if items else None
         self._select(row, focus=False, reveal=False)  # refreshes the detail form
@@ -841,9 +872,32 @@ class ObjectListEditor(FieldEditor):
                 self.form.refresh()
             self.form.update_problems()
 
+    def sort_by(self, key: str) -> None:
+        """Sort the view only: `saved` (the file's order), `text`, `confidence` or `problems`."""
+        self.sort_key = key
+        for name, action in self.sort_actions.items():
+            action.setChecked(name == key)
+        self.sort_button.setText("Sort" if key == "saved" else f"Sort: {self.sort_actions[key].text().lower()}")
+        if key == "saved":
+            self.proxy.sort(-1)
+        else:
+            role = {"text": Qt.ItemDataRole.DisplayRole, "confidence": CONFIDENCE_ROLE,
+                    "problems": SEVERITY_ROLE}[key]
+            self.proxy.setSortRole(role)
+            self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self._update_drag()
+        if self._row is not None:
+            index = self.proxy.mapFromSource(self.model.index(self._row))
+            if index.isValid():
+                self.view.scrollTo(index)
+
+    def _update_drag(self) -> None:
+        """Reordering by drag only in the saved order with no filter: what you see is what is saved."""
+        self.view.setDragEnabled(self.sort_key == "saved" and not self.filter_edit.text().strip())
+
     def _filter(self, text: str):
         self.proxy.setFilterFixedString(text.strip().lower())
-        self.view.setDragEnabled(not text.strip())
+        self._update_drag()
         self._fit()
         if self._row is not None:
             index = self.proxy.mapFromSource(self.model.index(self._row))
@@ -1016,7 +1070,7 @@ class SourcePicker(QToolButton):
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        from PySide6.QtWidgets import QMenu, QWidgetAction
+        from PySide6.QtWidgets import QWidgetAction
 
         self.ctx = ctx
         self.setText("Sources\u2026")
@@ -1071,6 +1125,29 @@ class SourcePicker(QToolButton):
             self.list.addItem(item)
         self.search.clear()
         self.search.setFocus()
+
+    def sort_by(self, key: str) -> None:
+        """Sort the view only: `saved` (the file's order), `text`, `confidence` or `problems`."""
+        self.sort_key = key
+        for name, action in self.sort_actions.items():
+            action.setChecked(name == key)
+        self.sort_button.setText("Sort" if key == "saved" else f"Sort: {self.sort_actions[key].text().lower()}")
+        if key == "saved":
+            self.proxy.sort(-1)
+        else:
+            role = {"text": Qt.ItemDataRole.DisplayRole, "confidence": CONFIDENCE_ROLE,
+                    "problems": SEVERITY_ROLE}[key]
+            self.proxy.setSortRole(role)
+            self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self._update_drag()
+        if self._row is not None:
+            index = self.proxy.mapFromSource(self.model.index(self._row))
+            if index.isValid():
+                self.view.scrollTo(index)
+
+    def _update_drag(self) -> None:
+        """Reordering by drag only in the saved order with no filter: what you see is what is saved."""
+        self.view.setDragEnabled(self.sort_key == "saved" and not self.filter_edit.text().strip())
 
     def _filter(self, text: str):
         words = text.lower().split()
