@@ -163,3 +163,14 @@ def test_double_click_opens(make_window, corpus, qtbot):
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.session.path == target
+
+
+def test_closing_during_the_first_index_build_stops_the_worker(make_window, corpus, qtbot):
+    from tests.bench.generate import generate_corpus
+
+    generate_corpus(corpus / "generated", 600, seed=4)
+    window = make_window(corpus, wait=False)
+    source = window.source
+    assert source.refreshing
+    window.close()
+    assert not source.refreshing and source._thread is None

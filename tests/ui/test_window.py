@@ -305,3 +305,27 @@ def test_problems_navigation_and_preview_facts_point_at_the_form(make_window, co
         assert focused == [first.field]
     window.body_panel.preview.anchorClicked.emit(QUrl("fact:2"))
     assert focused[-1] == "atomic_facts[2]"
+
+
+def test_unknown_fields_survive_a_save(make_window, corpus, qtbot):
+    path = corpus / ARTICLE
+    data = path.read_bytes().replace(b"updated:", b"x_reviewer_note: \"keep me\"  # a comment\nupdated:", 1)
+    path.write_bytes(data)
+    window = make_window(corpus, path)
+    type_in_body(qtbot, window, "!", at_end=True)
+    assert window.save()
+    assert path.read_bytes() == data + b"!"
+
+
+def test_opening_another_corpus_replaces_the_list(make_window, corpus, tmp_path, qtbot):
+    window = make_window(corpus)
+    other = tmp_path / "other"
+    (other / "ai").mkdir(parents=True)
+    (other / "ai" / "one.md").write_bytes((corpus / ARTICLE).read_bytes())
+    with qtbot.waitSignal(window.corpus_ready, timeout=30000):
+        window.open_corpus(str(other))
+    assert [os.path.basename(r.path) for r in window.corpus_panel.model.rows()] == ["one.md"]
+    assert window.session.path == os.path.realpath(other / "ai" / "one.md")
+    from editor.ui.settings import Settings
+
+    assert Settings().recent_corpora()[:2] == [os.path.realpath(other), os.path.realpath(corpus)]

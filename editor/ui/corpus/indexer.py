@@ -76,6 +76,7 @@ class CorpusSource(QObject):
         self._thread: QThread | None = None
         self._worker: IndexWorker | None = None
         self.refreshing = False
+        self.closed = False
 
     def _abs(self, path: Any) -> str:
         path = os.fspath(path)
@@ -85,10 +86,12 @@ class CorpusSource(QObject):
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def load_rows(self) -> list[CorpusRow]:
+        if self.closed:
+            return []
         return [row_from_index(entry, self.root) for entry in self.index.rows(include_non_articles=True)]
 
     def search(self, text: str) -> set[str] | None:
-        if not text.strip():
+        if self.closed or not text.strip():
             return None
         try:
             hits = self.index.search(text)
@@ -103,11 +106,15 @@ class CorpusSource(QObject):
         return paths
 
     def file_changed(self, path: str) -> CorpusRow | None:
+        if self.closed:
+            return None
         self.index.file_changed(self._index_path(path))
         entry = self.index.get(self._index_path(path))
         return row_from_index(entry, self.root) if entry is not None else None
 
     def file_removed(self, path: str) -> None:
+        if self.closed:
+            return
         self.index.file_removed(self._index_path(path))
 
     def _index_path(self, path: str) -> str:
@@ -141,17 +148,22 @@ class CorpusSource(QObject):
 
     def _on_finished(self, seconds: float) -> None:
         self._stop_thread()
-        self.refresh_finished.emit(seconds)
+        if not self.closed:
+            self.refresh_finished.emit(seconds)
 
     def _on_failed(self, message: str) -> None:
         self._stop_thread()
-        self.refresh_failed.emit(message)
+        if not self.closed:
+            self.refresh_failed.emit(message)
 
     def close(self) -> None:
+        """Stop a running refresh (the index keeps what it has read) and close the index."""
+        if self.closed:
+            return
+        self.closed = True
         if self._worker is not None:
             self._worker.cancelled = True
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
+            self._worker.finished.disconnect(self._on_finished)
+            self._worker.failed.disconnect(self._on_failed)
         self._stop_thread()
         self.index.close()

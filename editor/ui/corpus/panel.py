@@ -169,6 +169,11 @@ class CorpusPanel(QWidget):
 
     # -- the index ------------------------------------------------------------------------------
     def set_source(self, source: CorpusSource) -> None:
+        if self.source is not None:
+            self.source.progress.disconnect(self._on_progress)
+            self.source.refresh_finished.disconnect(self._on_refreshed)
+            self.source.refresh_failed.disconnect(self._on_refresh_failed)
+        self.progress.hide()
         self.source = source
         source.progress.connect(self._on_progress)
         source.refresh_finished.connect(self._on_refreshed)
