@@ -391,3 +391,16 @@ def test_focus_field_reaches_other_fields(qtbot, tmp_path):
     assert form.focus_field("notes")
     assert form.other_section.is_expanded()
     assert form.other.editor_for("notes").edit.hasFocus()
+
+
+def test_typing_in_the_body_rechecks_without_refreshing_the_form(qtbot, tmp_path, monkeypatch):
+    form, session = open_form(qtbot, write_article(tmp_path))
+    calls = []
+    original_refresh = form.refresh
+    monkeypatch.setattr(form, "refresh", lambda: (calls.append(1), original_refresh()))
+    with qtbot.waitSignal(form.problems_changed, timeout=3000) as blocker:
+        session.set_body(session.doc.body + "\nTODO: finish this.\n")
+    assert calls == []
+    assert any(p.field == "" and "TODO" in p.message for p in blocker.args[0]), blocker.args[0]
+    form.editor_at("confidence").buttons[1].click()
+    assert calls == [1]

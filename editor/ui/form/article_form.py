@@ -77,6 +77,7 @@ class ArticleForm(QWidget):
         self.rule_config = rules.RuleConfig()
         self.today = None  # a fixed date for the rules (tests); None: today
         self.problems: list[Problem] = []
+        self._refreshed_key: tuple = (None,)
         self.sections: dict[str, Section] = {}
         self.forms: list[tuple[Section, FieldsForm]] = []
         self.other: OtherFieldsEditor | None = None
@@ -196,8 +197,17 @@ class ArticleForm(QWidget):
 
     # refreshing --------------------------------------------------------------------------------------------
     def _session_changed(self) -> None:
-        self.refresh()
+        # typing in the body changes nothing the form shows: skip the refresh, keep the recheck
+        if self._shown_key() != self._refreshed_key:
+            self.refresh()
         self.problem_timer.start()
+
+    def _shown_key(self) -> tuple:
+        """What the widgets depend on: the front matter text and the saved bytes (dirty markers)."""
+        doc = self.ctx.doc
+        if doc is None or self.session is None:
+            return (None, str(getattr(self.session, "error", "")))
+        return (doc.text[: doc.source.body_start], id(self.session.saved_bytes))
 
     def refresh(self) -> None:
         """Show the session's document in the widgets (never writes)."""
@@ -222,6 +232,7 @@ class ArticleForm(QWidget):
                 self.other.refresh()
         self._update_usage()
         self._update_counts()
+        self._refreshed_key = self._shown_key()
 
     def _update_usage(self) -> None:
         """Each source row shows how many facts cite it."""
