@@ -460,6 +460,25 @@ def test_built_in_a_worker_thread_and_read_from_another(tmp_path, open_index):
     assert len(idx.rows()) == 40
 
 
+def test_a_parallel_scan_started_from_a_worker_thread(tmp_path, open_index, monkeypatch):
+    """With other threads running (a GUI), worker processes are not forked from this process."""
+    root = tmp_path / "gen"
+    generate_corpus(root, 30, seed=9)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_FILES", 10)
+    assert index_module._mp_context().get_start_method() == "fork"
+    idx = open_index(root, workers=2)
+    seen = []
+
+    def build():
+        seen.append(index_module._mp_context().get_start_method())
+        seen.append(idx.refresh())
+    worker = threading.Thread(target=build)
+    worker.start()
+    worker.join(timeout=120)
+    assert seen[0] in ("forkserver", "spawn")
+    assert seen[1].read == 30 and len(idx.rows()) == 30
+
+
 # -- queries -----------------------------------------------------------------------------------------------
 def test_search_finds_and_ranks(tmp_path, open_index):
     root = tmp_path / "c"

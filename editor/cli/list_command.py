@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                     progress.finish()
             rows = index.rows(where=args.where, search=args.search, stale_days=args.stale, sort=sort,
                               under=under)
-            rel_under = index._rel(under) if under is not None else ""
+            rel_under = index.relative_path(under) if under is not None else ""
             non_articles = [p for p in index.non_articles() if _inside(p, rel_under)]
     except IndexQueryError as exc:
         print(f"corpus-editor list: error: {exc.message}", file=sys.stderr)

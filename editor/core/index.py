@@ -650,12 +650,12 @@ class CorpusIndex:
             return
         gone: set[str] = set()
         for path in removed:
-            rel = self._rel(path)
+            rel = self.relative_path(path)
             if rel is not None and not _ignored(rel):
                 gone.update(self._paths_under(conn, rel))
         to_read: dict[str, tuple[int, int, int] | None] = {}
         for path in changed:
-            rel = self._rel(path)
+            rel = self.relative_path(path)
             if rel is None or _ignored(rel):
                 continue
             full = os.path.join(self._root_text, rel) if rel else self._root_text
@@ -687,7 +687,7 @@ class CorpusIndex:
         return [p for (p,) in conn.execute("SELECT path FROM files WHERE path = ? OR (path > ? AND path < ?)",
                                            (rel, rel + "/", rel + "0"))]
 
-    def _rel(self, path: str | os.PathLike) -> str | None:
+    def relative_path(self, path: str | os.PathLike) -> str | None:
         """The corpus-relative '/'-path of `path`, or None when it lies outside the corpus."""
         text = os.fspath(path)
         if not os.path.isabs(text):
@@ -869,7 +869,7 @@ class CorpusIndex:
         if not include_non_articles:
             clauses.append("f.is_article = 1")
         if under is not None:
-            rel = self._rel(under)
+            rel = self.relative_path(under)
             if rel is None:
                 raise IndexQueryError(f"{under} is not inside the corpus {self.root}")
             if rel:
@@ -920,7 +920,7 @@ class CorpusIndex:
 
     def get(self, path: str | os.PathLike) -> Row | None:
         """The row of one file (article or not), or None when the index does not hold it."""
-        rel = self._rel(path)
+        rel = self.relative_path(path)
         if not rel:
             return None
         found = self.rows(where=[("path", "=", rel)], include_non_articles=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -600,15 +601,18 @@ class _ScannedDocument(ArticleDocument):
 
 # -- one file, many files ---------------------------------------------------------------------------------
 _checkers: dict[tuple[str, str, str], Checker] = {}
+_checkers_lock = threading.Lock()
 
 
 def checker_for(root: str, today: dt.date, fingerprint: str = "") -> Checker:
     """The process's Checker for a corpus, a day and a code/configuration fingerprint."""
     key = (root, today.isoformat(), fingerprint)
-    checker = _checkers.get(key)
-    if checker is None:
-        _checkers.clear()
-        checker = _checkers[key] = Checker(root, today)
+    with _checkers_lock:
+        checker = _checkers.get(key)
+        if checker is None:
+            if len(_checkers) >= 4:
+                _checkers.clear()
+            checker = _checkers[key] = Checker(root, today)
     return checker
 
 
