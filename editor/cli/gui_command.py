@@ -21,7 +21,7 @@ def run_gui(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from editor.ui.app import create_app, resolve_start, take_screenshot
+    from editor.ui.app import create_app, dispose, resolve_start, take_screenshot
     from editor.ui.mainwindow import MainWindow
     from editor.ui.settings import Settings
 
@@ -36,10 +36,12 @@ def run_gui(argv: list[str]) -> int:
     window.open_corpus(root, open_path=article)
     if args.screenshot:
         ok = take_screenshot(window, args.screenshot)
-        window.close()
+        dispose(window)
         if not ok:
             print(f"corpus-editor: could not write {args.screenshot}", file=sys.stderr)
             return 1
         return 0
     window.show()
-    return app.exec()
+    code = app.exec()
+    dispose(window)
+    return code

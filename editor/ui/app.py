@@ -87,3 +87,17 @@ def take_screenshot(window, filename: str, timeout_s: float = 600.0) -> bool:
     image = window.grab()
     os.makedirs(os.path.dirname(os.path.abspath(filename)), exist_ok=True)
     return image.save(filename, "PNG")
+
+
+def dispose(*widgets) -> None:
+    """Close and delete windows while the application still runs, so nothing Qt-owned is left for the
+    interpreter's final garbage collection (where PySide objects can die in the wrong order)."""
+    import gc
+
+    for widget in widgets:
+        if widget is not None:
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, 0)
+    QApplication.processEvents()
+    gc.collect()

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from editor.core.errors import CorpusEditorError
 from editor.ui.corpus.rows import CorpusRow, row_from_index
 
 
@@ -77,6 +78,7 @@ class CorpusSource(QObject):
         self._worker: IndexWorker | None = None
         self.refreshing = False
         self.closed = False
+        self.last_error = ""
 
     def _abs(self, path: Any) -> str:
         path = os.fspath(path)
@@ -86,9 +88,16 @@ class CorpusSource(QObject):
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def load_rows(self) -> list[CorpusRow]:
+        """The rows the index holds now; none (and `last_error` says why) if the cache cannot be read."""
         if self.closed:
             return []
-        return [row_from_index(entry, self.root) for entry in self.index.rows(include_non_articles=True)]
+        try:
+            entries = self.index.rows(include_non_articles=True)
+        except CorpusEditorError as exc:  # a damaged cache is reset by the index: the next refresh rebuilds it
+            self.last_error = str(exc)
+            return []
+        self.last_error = ""
+        return [row_from_index(entry, self.root) for entry in entries]
 
     def search(self, text: str) -> set[str] | None:
         if self.closed or not text.strip():

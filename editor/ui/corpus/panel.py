@@ -190,6 +190,8 @@ class CorpusPanel(QWidget):
             self.apply_search()
         self.select_paths(selected, current)
         self._update_status()
+        if self.source.last_error:
+            self.status.setText(f"Index: {self.source.last_error}")
 
     def start_refresh(self) -> None:
         if self.source is None:
