@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.form.problems_changed.connect(self._on_problems)
         self.problems_panel.problem_activated.connect(self.go_to_problem)
         self.body_panel.fact_clicked.connect(lambda n: self.form.focus_field(f"atomic_facts[{n}]"))
+        self.form.item_selected.connect(self.body_panel.show_item)
         app = QApplication.instance()
         if app is not None:
             app.focusChanged.connect(self._on_focus_changed)
@@ -304,6 +305,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return True
+        self.form.flush()  # a long text still waiting for its pause is an edit too
         if session.is_dirty:
             answer = self.ask_unsaved(session)
             if answer == "cancel":
@@ -413,6 +415,7 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             return False
+        self.form.flush()
         if not s.is_dirty:
             self.statusBar().showMessage("No changes to save", 3000)
             return True

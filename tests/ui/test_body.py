@@ -190,3 +190,13 @@ def test_browser_refuses_relative_and_file_resources(qtbot):
     qtbot.waitExposed(browser)
     qtbot.waitUntil(lambda: len(browser.blocked) >= 2, timeout=2000)
     assert "file:///etc/passwd" in browser.blocked and "local.png" in browser.blocked
+
+
+def test_selecting_a_fact_in_the_form_scrolls_the_preview_to_it(qtbot, tmp_path):
+    long_body = ARTICLE + "\n".join(f"Paragraph {n} with some words.\n" for n in range(200))
+    panel, _session, _path = make_panel(qtbot, tmp_path, long_body)
+    bar = panel.preview.verticalScrollBar()
+    bar.setValue(0)
+    panel.show_item("atomic_facts[1]")
+    assert bar.value() > 0
+    panel.show_item("title")  # not a list item: nothing moves

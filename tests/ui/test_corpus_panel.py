@@ -174,3 +174,18 @@ def test_closing_during_the_first_index_build_stops_the_worker(make_window, corp
     assert source.refreshing
     window.close()
     assert not source.refreshing and source._thread is None
+
+
+def test_down_from_search_goes_to_the_list_and_escape_clears(make_window, corpus, qtbot):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(corpus)
+    panel = window.corpus_panel
+    panel.focus_search()
+    QTest.keyClicks(panel.search, "apollo")
+    QTest.keyClick(panel.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is panel.table and panel.proxy.rowCount() == 1
+    panel.search.setFocus()
+    QTest.keyClick(panel.search, Qt.Key.Key_Escape)
+    assert panel.search.text() == "" and panel.proxy.rowCount() == 12

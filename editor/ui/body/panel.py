@@ -7,6 +7,7 @@ dirty state and the form see it at once); the preview is rendered after a pause 
 
 from __future__ import annotations
 
+import re
 import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -345,6 +346,13 @@ class BodyPanel(QWidget):
             line = line - s.doc.body_line + 1
         self.editor.go_to_line(max(1, line))
         self.editor.setFocus()
+
+    def show_item(self, path: str) -> None:
+        """Scroll the preview to a fact or source the form selected (`atomic_facts[3]`...)."""
+        m = re.fullmatch(r"(atomic_facts|primary_sources|secondary_sources)\[(\d+)\]", path)
+        if m:
+            kind = {"atomic_facts": "fact", "primary_sources": "primary", "secondary_sources": "secondary"}
+            self.preview.scrollToAnchor(f"{kind[m.group(1)]}-{m.group(2)}")
 
     def open_find(self) -> None:
         self.find_bar.open()

@@ -103,7 +103,7 @@ class CorpusSource(QObject):
         if self.closed or not text.strip():
             return None
         try:
-            hits = self.index.search(text)
+            hits = self.index.rows(search=text, snippets=False)
         except Exception:
             return None
         paths = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -155,6 +155,7 @@ class CorpusPanel(QWidget):
         self._search_timer.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self._search_and_focus)
+        self.search.installEventFilter(self)
         self.category.currentIndexChanged.connect(self._filters_changed)
         self.confidence.currentIndexChanged.connect(self._filters_changed)
         self.stale.toggled.connect(self._filters_changed)
@@ -254,6 +255,18 @@ class CorpusPanel(QWidget):
         paths = self.source.search(text) if self.source is not None else None
         self.proxy.set_search(text, paths)
         self._update_status()
+
+    def eventFilter(self, obj, event) -> bool:
+        # Down from the search box goes to the list; Esc clears the search
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down:
+                self._search_and_focus()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                self.apply_search()
+                return True
+        return super().eventFilter(obj, event)
 
     def _search_and_focus(self) -> None:
         self.apply_search()
