@@ -129,6 +129,29 @@ def test_fast_reader_agrees_on_a_generated_corpus(tmp_path):
             assert _same(_fast(data), _exact(data)), path
 
 
+SPLIT_CASES = [
+    "---\nid: a\n---\nbody\n", "---\nid: a\n---", "---\nid: a\n---\r\nbody", "---\nid: a\n---\r",
+    "---\nid: a\n--- \n---\n", "---\nid: a\n ---\n---\n", "---\n---\n", "---\n", "---\n\n---\n",
+    "---\nid: a\n----\n---x\n---\n", "---\r\nid: a\r\n---\r\n", "---\nid: a\n", "--- \nid: a\n---\n",
+    "\ufeff---\nid: a\n---\n", "---\nt: \"a\rb\"\n---\n", "---\nid: a\r---\n---\n",
+]
+
+
+@pytest.mark.parametrize("text", SPLIT_CASES)
+def test_quick_split_agrees_with_split(text):
+    from editor.core.scan import split_fast
+    from editor.core.source import split
+
+    data = text.encode("utf-8")
+    try:
+        expected = split(data)
+    except ArticleError as exc:
+        with pytest.raises(type(exc)):
+            split_fast(data)
+        return
+    assert split_fast(data) == expected
+
+
 def test_not_an_article_and_errors_are_told_apart():
     with pytest.raises(NotAnArticle):
         read_article(b"# Title\n\ntext\n")
