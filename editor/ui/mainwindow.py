@@ -386,6 +386,36 @@ class MainWindow(QMainWindow):
         else:
             self.problems_panel.previous_problem()
 
+    def tab_sequence(self) -> list[QWidget]:
+        """What Tab visits: list, form fields, problems, body, outline, preview, each panel in its own order.
+
+        The form builds its widgets whenever it gets a schema, after the rest of the window exists, so
+        the window's focus chain would put them last; the window orders panels itself instead.
+        """
+        panels = (self.corpus_panel, self.form, self.problems_panel, self.body_panel)
+        groups: list[list[QWidget]] = [[] for _ in panels]
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled()
+                    and widget.isVisibleTo(self) and widget.focusProxy() is None):
+                for group, panel in zip(groups, panels, strict=True):
+                    if panel.isAncestorOf(widget):
+                        group.append(widget)
+                        break
+            widget = widget.nextInFocusChain()
+        return [w for group in groups for w in group]
+
+    def focusNextPrevChild(self, next_child: bool) -> bool:
+        sequence = self.tab_sequence()
+        current = QApplication.focusWidget()
+        while current is not None and current not in sequence and current is not self:
+            current = current.parentWidget()  # a field's inner editor counts as the field
+        if not sequence or current not in sequence:
+            return super().focusNextPrevChild(next_child)
+        target = sequence[(sequence.index(current) + (1 if next_child else -1)) % len(sequence)]
+        target.setFocus(Qt.FocusReason.TabFocusReason if next_child else Qt.FocusReason.BacktabFocusReason)
+        return True
+
     def _update_title(self) -> None:
         s = self.session
         corpus = os.path.basename(self.root) if self.root else ""

@@ -329,3 +329,22 @@ def test_opening_another_corpus_replaces_the_list(make_window, corpus, tmp_path,
     from editor.ui.settings import Settings
 
     assert Settings().recent_corpora()[:2] == [os.path.realpath(other), os.path.realpath(corpus)]
+
+
+def test_tab_walks_the_panels_left_to_right_and_back_to_the_start(make_window, corpus, qtbot):
+    window = make_window(corpus, corpus / ARTICLE)
+    window.corpus_panel.search.setFocus()
+    names = []
+    for _ in range(1000):
+        widget = QApplication.focusWidget()
+        names.append(widget.accessibleName())
+        QTest.keyClick(widget, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is window.corpus_panel.search:
+            break
+    else:
+        raise AssertionError(f"Tab never came back to the search box: a focus trap: {names[-10:]}")
+    order = [names.index(n) for n in ("Search the corpus", "Articles", "ID", "Problems", "Markdown body",
+                                      "Outline of headings", "Preview")]
+    assert order == sorted(order)
+    QTest.keyClick(window.corpus_panel.search, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is window.body_panel.preview

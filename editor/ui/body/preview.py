@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from editor.ui import theme
 
@@ -36,6 +36,10 @@ class PreviewBrowser(QTextBrowser):
             self.blocked.append(url.toString())
             return None
         return super().loadResource(kind, url)
+
+    def focusNextPrevChild(self, next_child: bool) -> bool:
+        # Tab leaves the preview instead of walking every link in it (dozens in a long article: a trap)
+        return QWidget.focusNextPrevChild(self, next_child)
 
     def _on_anchor(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
