@@ -1,9 +1,10 @@
 """Watching the corpus folder, and keeping open articles in step with their files.
 
 `CorpusWatcher` runs a watchdog observer on the corpus (recursively). The observer's thread only
-appends raw events to a thread-safe queue and, at most once per batch, emits a queued signal that
-wakes the main thread; it never touches a Qt object otherwise. In the main thread a timer drains the
-queue in small time slices, keeps the last event time of every article path, and reports a path once
+appends raw events to a thread-safe queue; it never touches a Qt object, not even to emit a signal
+(emitting a queued signal from a Python thread crashed the interpreter at exit with PySide6 6.12). A
+main-thread timer drains the queue in small time slices (every `tick_ms` while there is work,
+every `idle_ms` otherwise), keeps the last event time of every article path, and reports a path once
 it has been quiet for `quiet_ms` (bursts of events for one save become one change). While events keep
 coming, paths are held back so that a mass rewrite (a `git checkout`) comes out as one batch; a path
 is never held longer than `max_delay_ms` once it is quiet itself.
@@ -24,7 +25,6 @@ import errno
 import logging
 import os
 import queue
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -32,7 +32,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from editor.core.files import ARTICLE_SUFFIXES, FileIdentity, read_with_identity
 from editor.core.merge import merge_documents
@@ -85,11 +85,10 @@ class CorpusWatcher(QObject):
     file_renamed = Signal(str, str)
     rescan_needed = Signal()
     status_message = Signal(str)
-    _wake = Signal()
 
     def __init__(self, root: str | os.PathLike, parent: QObject | None = None, *, quiet_ms: int = 150,
-                 max_delay_ms: int = 1000, tick_ms: int = 20, slice_ms: int = 8, polling_interval: float = 1.0,
-                 observer_factory=None):
+                 max_delay_ms: int = 1000, tick_ms: int = 20, idle_ms: int = 100, slice_ms: int = 8,
+                 polling_interval: float = 1.0, observer_factory=None):
         super().__init__(parent)
         self.root = os.path.abspath(os.fspath(root))
         self.quiet = quiet_ms / 1000
@@ -100,8 +99,6 @@ class CorpusWatcher(QObject):
         self._observer_factory = observer_factory or Observer
         self._observer = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._wake_lock = threading.Lock()
-        self._wake_sent = False
         self._running = False
         self._pending: dict[str, _Pending] = {}
         self._renames: dict[str, str] = {}  # new path -> old path (chains collapsed)
@@ -110,10 +107,10 @@ class CorpusWatcher(QObject):
         self._last_event = 0.0
         self._expected: dict[str, FileIdentity] = {}
         self._log_handler = _OverflowLog(self.notify_overflow)
+        self._tick_ms, self._idle_ms = tick_ms, idle_ms
         self._timer = QTimer(self)
-        self._timer.setInterval(tick_ms)
+        self._timer.setInterval(idle_ms)
         self._timer.timeout.connect(self._tick)
-        self._wake.connect(self._on_wake, Qt.ConnectionType.QueuedConnection)
 
     # -- running ---------------------------------------------------------------------------------
     @property
@@ -134,6 +131,8 @@ class CorpusWatcher(QObject):
             self.status_message.emit(f"Watching by polling: the system ran out of file watches ({reason})")
         logging.getLogger("watchdog.observers").addHandler(self._log_handler)
         self._running = True
+        self._timer.setInterval(self._idle_ms)
+        self._timer.start()
 
     def _start_observer(self, observer):
         observer.schedule(_Handler(self._sink), self.root, recursive=True)
@@ -176,25 +175,14 @@ class CorpusWatcher(QObject):
 
     # -- the observer thread's side -----------------------------------------------------------------
     def _sink(self, item) -> None:
-        """Called in the observer thread (or the logging thread): queue, and wake the main thread once."""
+        """Called in the observer thread (or the logging thread): only queues."""
         self._queue.put((time.monotonic(), *item))
-        with self._wake_lock:
-            if self._wake_sent:
-                return
-            self._wake_sent = True
-        self._wake.emit()
 
     def notify_overflow(self) -> None:
         """Events were lost (the kernel queue overflowed): a rescan follows. Thread-safe."""
         self._sink((_OVERFLOW, "", "", False))
 
     # -- the main thread's side ---------------------------------------------------------------------
-    def _on_wake(self) -> None:
-        with self._wake_lock:
-            self._wake_sent = False
-        if self._running and not self._timer.isActive():
-            self._timer.start()
-
     def _tick(self) -> None:
         if not self._running:
             return
@@ -217,8 +205,10 @@ class CorpusWatcher(QObject):
                    if now - t.first >= self.max_delay and now - t.last >= self.quiet]
             if due:
                 self._flush(due, now)
-        if drained_all and not self._pending and not self._overflowed and not self._dir_moves:
-            self._timer.stop()
+        busy = not drained_all or self._pending or self._overflowed or self._dir_moves
+        interval = self._tick_ms if busy else self._idle_ms
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
 
     def _note(self, at: float, kind: str, src: str, dest: str, is_dir: bool) -> None:
         self._last_event = max(self._last_event, at)
