@@ -404,3 +404,24 @@ def test_typing_in_the_body_rechecks_without_refreshing_the_form(qtbot, tmp_path
     assert any(p.field == "" and "TODO" in p.message for p in blocker.args[0]), blocker.args[0]
     form.editor_at("confidence").buttons[1].click()
     assert calls == [1]
+
+
+def test_other_fields_can_be_added_and_removed(qtbot, tmp_path):
+    form, session = open_form(qtbot, write_article(tmp_path))
+    QTest.keyClicks(form.other.new_name, "reviewer_notes")
+    QTest.keyClick(form.other.new_name, Qt.Key.Key_Return)
+    assert session.doc.get("reviewer_notes") == ""
+    assert form.other.keys == ["reviewer_notes"]
+    assert form.other_section.count_label.text() == "1"
+    editor = form.other.editor_for("reviewer_notes")
+    editor.edit.setPlainText("check the DOI")
+    editor.flush()
+    assert session.doc.get("reviewer_notes") == "check the DOI"
+    remove = [b for b in form.other.findChildren(type(form.other_section.button)) if b.text() == "\u2715"]
+    remove[0].click()
+    settle()
+    assert not session.doc.has("reviewer_notes")
+    assert form.other.keys == []
+    while session.undo_stack.canUndo():
+        session.undo_stack.undo()
+    assert session.current_bytes() == SAMPLE.read_bytes()

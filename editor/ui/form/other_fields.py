@@ -95,7 +95,12 @@ class OtherFieldsEditor(QWidget):
 
     def _rebuild(self, keys: list[str]) -> None:
         while self.form.rowCount():
-            self.form.removeRow(0)
+            # deleteLater: the rebuild may run inside a signal of a widget being replaced (its ✕ button)
+            taken = self.form.takeRow(0)
+            for item in (taken.labelItem, taken.fieldItem):
+                if item is not None and item.widget() is not None:
+                    item.widget().hide()
+                    item.widget().deleteLater()
         self.editors.clear()
         self.labels.clear()
         for key in keys:
