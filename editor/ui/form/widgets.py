@@ -934,6 +934,7 @@ class FieldsForm(QWidget):
         self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.layout_.setVerticalSpacing(2)
         self.editors: dict[str, FieldEditor] = {}
+        self._probes: dict[str, FieldEditor] = {}  # hidden editors that only judge values
         self.labels: dict[str, QLabel] = {}
         self.kinds: dict[str, str] = {}
         for spec in self.specs:
@@ -1073,10 +1074,12 @@ class FieldsForm(QWidget):
                 value = mapping.get(spec.name, MISSING) if isinstance(mapping, dict) else MISSING
                 if self.kinds[spec.name] == spec.widget:
                     fits = editor.accepts(value)
-                else:
-                    probe = create_editor(spec, self.ctx, None, spec.widget)
+                else:  # shown as YAML for now: would its own editor fit the value again?
+                    probe = self._probes.get(spec.name)
+                    if probe is None:
+                        probe = self._probes[spec.name] = create_editor(spec, self.ctx, self, spec.widget)
+                        probe.hide()
                     fits = probe.accepts(value)
-                    probe.deleteLater()
                 wanted = spec.widget if fits else "yaml"
                 if self.kinds[spec.name] != wanted:
                     self._swap(spec, wanted)
