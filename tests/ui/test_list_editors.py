@@ -253,3 +253,19 @@ def test_sorting_changes_the_view_never_the_saved_order(qtbot, tmp_path):
     facts.sort_by("saved")
     assert facts.proxy.index(0, 0).data(Qt.ItemDataRole.UserRole + 6) == 1
     assert facts.view.dragEnabled()
+
+
+def test_an_unknown_key_in_a_fact_is_shown_and_survives(qtbot, tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "    confidence: high\n  - id: af-ai-for-democratization-2",
+        "    confidence: high\n    reviewer_note: checked twice  # keep\n  - id: af-ai-for-democratization-2")
+    form, session = open_form(qtbot, write_article(tmp_path, text))
+    facts = form.list_editor("atomic_facts")
+    facts.select_row(0)
+    other = facts.form.other
+    assert other.keys == ["reviewer_note"] and other.isVisibleTo(form)
+    assert other.editor_for("reviewer_note").edit.toPlainText() == "checked twice"
+    facts.form.editor_for("confidence").buttons[1].click()
+    assert "    confidence: medium\n    reviewer_note: checked twice  # keep\n" in session.doc.text
+    facts.select_row(1)
+    assert facts.form.other.keys == [] and not facts.form.other.isVisibleTo(form)
