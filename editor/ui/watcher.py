@@ -1,8 +1,7 @@
 """Watching the corpus folder, and keeping open articles in step with their files.
 
 `CorpusWatcher` runs a watchdog observer on the corpus (recursively). The observer's thread only
-appends raw events to a thread-safe queue; it never touches a Qt object, not even to emit a signal
-(emitting a queued signal from a Python thread crashed the interpreter at exit with PySide6 6.12). A
+appends raw events to a thread-safe queue; it never touches a Qt object, not even to emit a signal. A
 main-thread timer drains the queue in small time slices (every `tick_ms` while there is work,
 every `idle_ms` otherwise), keeps the last event time of every article path, and reports a path once
 it has been quiet for `quiet_ms` (bursts of events for one save become one change). While events keep

@@ -20,9 +20,13 @@ from PySide6.QtCore import QTimer
 from editor.core.document import ArticleDocument
 from editor.core.edits import SetValue
 from editor.core.files import safe_save
+from editor.ui.form import keep_singletons_alive
 from editor.ui.session import ArticleSession
 from editor.ui.watcher import CorpusWatcher, DocumentSync, affects, renamed_path
 
+# PySide6 6.12 on Python 3.11 leaks references to None/True/False (see editor.ui.form); the window applies
+# the workaround at start-up, and so must this file when it runs on its own
+keep_singletons_alive()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "sample-article.md").read_bytes()
 
@@ -465,6 +469,7 @@ def test_session_journal_follows_edits_saves_and_renames(qtbot, folder):
 CRASHING_EDITOR = """
 import os, sys, time
 from PySide6.QtWidgets import QApplication
+import editor.ui.form  # the PySide6 6.12 / Python 3.11 workaround, as in the app
 from editor.core.edits import SetValue
 from editor.core.journal import Journal
 from editor.ui.recovery import SessionJournal
