@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.core.document import ArticleDocument
 from editor.core.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue
@@ -232,3 +234,37 @@ def test_trivial_cases():
     assert unchanged.merged_bytes == theirs and unchanged.from_disk == ["title"]
     mine_only = merge_documents(SAMPLE, theirs, SAMPLE)
     assert mine_only.merged_bytes == theirs and mine_only.from_disk == []
+
+
+# -- property: edits of different fields and body lines always merge, exactly ------------------------
+
+SCALAR_FIELDS = ["title", "schema_type", "category", "language", "confidence", "last_verified", "created_date",
+                 "generation_method", "conflict_of_interest", "data_period", "updated"]
+BODY_LINES = SAMPLE.decode().split("---\n", 2)[2].splitlines(keepends=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_disjoint_edits_always_merge_exactly(data):
+    fields = data.draw(st.lists(st.sampled_from(SCALAR_FIELDS), min_size=2, max_size=6, unique=True))
+    split = data.draw(st.integers(1, len(fields) - 1))
+    values = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters="\x7f"),
+                     min_size=1, max_size=40).filter(lambda v: v.strip() == v)
+    mine_ops = [SetValue(f, data.draw(values)) for f in fields[:split]]
+    their_ops = [SetValue(f, data.draw(values)) for f in fields[split:]]
+    lines = data.draw(st.lists(st.integers(0, len(BODY_LINES) - 1), min_size=2, max_size=2, unique=True))
+    lines.sort()  # different lines, adjacent ones included: hunks that only touch do not clash
+    mine = edited(SAMPLE, *mine_ops)
+    theirs = edited(SAMPLE, *their_ops)
+    mine_body, their_body = list(BODY_LINES), list(BODY_LINES)
+    mine_body[lines[0]] = "mine " + mine_body[lines[0]]
+    their_body[lines[1]] = "theirs " + their_body[lines[1]]
+
+    def with_body(data: bytes, body: list[str]) -> bytes:
+        head, sep, _ = data.decode().partition("\n---\n")
+        return (head + sep + "".join(body)).encode()
+
+    result = merged(SAMPLE, with_body(mine, mine_body), with_body(theirs, their_body))
+    both = list(BODY_LINES)
+    both[lines[0]], both[lines[1]] = mine_body[lines[0]], their_body[lines[1]]
+    assert result.merged_bytes == with_body(edited(theirs, *mine_ops), both)
