@@ -276,7 +276,7 @@ class ArticleForm(QWidget):
         else:
             try:
                 problems = rules.check_document(doc, self.schema, self.rule_config, self.today or dt.date.today())
-            except CorpusEditorError as exc:
+            except Exception as exc:  # a rule that trips on odd data must not take the editor down
                 problems = []
                 self.show_message(f"Validation failed: {exc}")
         self.problems = problems
