@@ -269,3 +269,18 @@ def test_an_unknown_key_in_a_fact_is_shown_and_survives(qtbot, tmp_path):
     assert "    confidence: medium\n    reviewer_note: checked twice  # keep\n" in session.doc.text
     facts.select_row(1)
     assert facts.form.other.keys == [] and not facts.form.other.isVisibleTo(form)
+
+
+def test_enter_edits_a_string_row(qtbot, tmp_path):
+    form, session = open_form(qtbot, write_article(tmp_path))
+    gaps = form.editor_at("known_gaps")
+    gaps.focus_row(1)
+    QTest.keyClick(gaps.view, Qt.Key.Key_Return)
+    editor = QGuiApplication.focusObject()
+    assert editor is not gaps.view
+    editor.selectAll()
+    QTest.keyClicks(editor, "Benchmarks for low-resource languages")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    settle()  # the delegate commits on a queued call
+    assert session.doc.get("known_gaps[1]") == "Benchmarks for low-resource languages"
+    assert session.undo_stack.count() == 1

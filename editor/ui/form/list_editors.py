@@ -157,6 +157,7 @@ class StringListEditor(FieldEditor):
         self.view.itemChanged.connect(self._item_changed)
         self.view.itemDelegate().closeEditor.connect(lambda *_: QTimer.singleShot(0, self._editor_closed))
         self.view.action.connect(self._action)
+        self.view.activated.connect(self.view.edit)  # Enter edits the row
         self.view.installEventFilter(self)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
