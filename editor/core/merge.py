@@ -116,7 +116,10 @@ def merge_documents(base: bytes, mine: bytes, theirs: bytes, path: str | os.Path
 
 
 def _trivial(data: bytes, bom: bool, from_disk: list[str]) -> MergeResult:
-    text = data.decode("utf-8", errors="replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return MergeResult(None, from_disk, [WHOLE_FILE], error=f"the text is not UTF-8 ({exc.reason})", bom=bom)
     if bom:
         text = text[1:]
     return MergeResult(text, from_disk, [], bom=bom)

@@ -92,6 +92,12 @@ class SessionJournal(QObject):
             if session is not None:
                 self._write(key, session)
 
+    def _forget(self, key: int) -> None:
+        self._connections.pop(key, None)
+        self._sessions.pop(key, None)
+        self._paths.pop(key, None)
+        self._pending.discard(key)
+
     def _schedule(self, key: int) -> None:
         self._pending.add(key)
         if not self._timer.isActive():
@@ -108,7 +114,12 @@ class SessionJournal(QObject):
 
     def _write(self, key: int, session) -> None:
         try:
-            if session.is_dirty:
+            dirty = session.is_dirty
+        except RuntimeError:  # the session's Qt object is gone (closed without unwatch): keep its entry
+            self._forget(key)
+            return
+        try:
+            if dirty:
                 base = session.identity.sha256 if session.identity is not None else None
                 self.journal.record(session.path, base, session.current_bytes())
             else:

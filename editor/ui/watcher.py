@@ -345,7 +345,8 @@ class SyncOutcome:
     - "clash": unsaved edits and the disk changed the same thing: nothing changed; `clashes` says what
       (Keep mine / Take theirs: `DocumentSync.keep_mine` / `take_theirs`, with this outcome);
     - "deleted": the file is gone; the buffer is kept and saving recreates the file;
-    - "renamed": the session follows the new path (`path`); the content did not change.
+    - "renamed": the session follows the new path (`path`); the content did not change;
+    - "unreadable": the file cannot be read now (`error`); nothing changed.
     """
 
     kind: str
@@ -373,6 +374,8 @@ class SyncOutcome:
         if self.kind == "clash":
             what = self.error or ", ".join(self.clashes)
             return f"{name} changed on disk{moved} where you have unsaved edits: {what}. Nothing was written."
+        if self.kind == "unreadable":
+            return f"{name} changed on disk but cannot be read: {self.error}"
         if self.kind == "deleted":
             return f"{name} was deleted on disk; your text is kept, and saving recreates the file"
         return self.kind  # pragma: no cover
@@ -396,6 +399,8 @@ class DocumentSync:
             data, identity = read_with_identity(session.path)
         except FileNotFoundError:
             return self.on_removed(session)
+        except OSError as exc:  # unreadable now (permissions, a folder in its place): keep everything
+            return SyncOutcome("unreadable", session.path, error=exc.strerror or str(exc), renamed_from=renamed_from)
         if session.identity is not None and identity.sha256 == session.identity.sha256 \
                 and not session.deleted_on_disk:
             kind = "renamed" if renamed_from else "unchanged"

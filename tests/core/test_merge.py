@@ -268,3 +268,9 @@ def test_disjoint_edits_always_merge_exactly(data):
     both = list(BODY_LINES)
     both[lines[0]], both[lines[1]] = mine_body[lines[0]], their_body[lines[1]]
     assert result.merged_bytes == with_body(edited(theirs, *mine_ops), both)
+
+
+def test_undecodable_disk_bytes_are_never_merged_with_replacement_characters():
+    theirs = SAMPLE.replace(b"Three pillars", b"Three \xe9 pillars", 1)
+    result = merge_documents(SAMPLE, SAMPLE, theirs)
+    assert result.merged_text is None and result.clashes == [WHOLE_FILE] and "UTF-8" in result.error

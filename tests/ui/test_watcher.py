@@ -600,3 +600,15 @@ def test_banner_take_theirs_and_notes(qtbot, opened):
     assert banner.keep_mine_button.isHidden() and not banner.dismiss_button.isHidden()
     banner.dismiss_button.click()
     assert banner.isHidden() and controller.outcome is None
+
+
+def test_unreadable_file_changes_nothing(qtbot, folder):
+    article = folder / "ai" / "article.md"
+    session = ArticleSession(article)
+    session.apply(SetValue("title", "My title"))
+    mine = session.current_bytes()
+    article.unlink()
+    article.mkdir()  # something that cannot be read as a file stands in its place
+    outcome = DocumentSync().on_disk_change(session)
+    assert outcome.kind == "unreadable" and outcome.error
+    assert session.current_bytes() == mine and not session.deleted_on_disk
