@@ -723,13 +723,19 @@ class CorpusIndex:
         if bulk:
             conn.execute("PRAGMA synchronous = OFF")
         done = 0
+        pending: list = []  # results are written BATCH_SIZE at a time: fewer, larger full-text segments
         try:
             for batch in self._scanned_batches(to_read, today, checker, fingerprint):
-                self._store(conn, batch, stats)
+                pending.extend(batch)
                 done += len(batch)
-                if progress is not None and progress(done, total) is False:
-                    stats.cancelled = True
-                    break
+                if len(pending) >= BATCH_SIZE or done == total:
+                    self._store(conn, pending, stats)
+                    pending = []
+                    if progress is not None and progress(done, total) is False:
+                        stats.cancelled = True
+                        break
+            if pending:
+                self._store(conn, pending, stats)
         finally:
             if bulk:
                 conn.execute("PRAGMA synchronous = NORMAL")

@@ -98,20 +98,22 @@ if _CParser is not None:
 _PLAIN_MEMO: dict[str, Any] = {}  # short plain scalars (keys, enum values) resolve the same every time
 
 
+def _plain(value: str) -> Any:
+    if len(value) <= 24:
+        found = _PLAIN_MEMO.get(value, _PLAIN_MEMO)
+        if found is _PLAIN_MEMO:
+            found = resolve_plain(value)
+            if len(_PLAIN_MEMO) < 20_000:
+                _PLAIN_MEMO[value] = found
+        return found
+    return resolve_plain(value)
+
+
 def _construct(node, depth: int, memo: dict[int, Any]) -> Any:
+    """Plain values of a composed node; scalars inside collections are converted inline (most nodes)."""
     cls = node.__class__
     if cls is ScalarNode:
-        if node.style:  # quoted, folded or literal: text as written
-            return node.value
-        value = node.value
-        if len(value) <= 24:
-            found = _PLAIN_MEMO.get(value, _PLAIN_MEMO)
-            if found is _PLAIN_MEMO:
-                found = resolve_plain(value)
-                if len(_PLAIN_MEMO) < 20_000:
-                    _PLAIN_MEMO[value] = found
-            return found
-        return resolve_plain(value)
+        return node.value if node.style else _plain(node.value)  # a style: quoted, folded or literal
     if depth > _FAST_DEPTH:
         raise _Fallback
     key = id(node)
@@ -119,17 +121,26 @@ def _construct(node, depth: int, memo: dict[int, Any]) -> Any:
         raise _Fallback
     memo[key] = None
     if cls is SequenceNode:
-        return [_construct(item, depth + 1, memo) for item in node.value]
+        items = []
+        for item in node.value:
+            if item.__class__ is ScalarNode:
+                items.append(item.value if item.style else _plain(item.value))
+            else:
+                items.append(_construct(item, depth + 1, memo))
+        return items
     if cls is not MappingNode:
         raise _Fallback
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if key_node.__class__ is not ScalarNode:
             raise _Fallback
-        k = _construct(key_node, depth + 1, memo)
+        k = key_node.value if key_node.style else _plain(key_node.value)
         if k in result:
             raise _Fallback  # a duplicate key: the exact reader words the error
-        result[k] = _construct(value_node, depth + 1, memo)
+        if value_node.__class__ is ScalarNode:
+            result[k] = value_node.value if value_node.style else _plain(value_node.value)
+        else:
+            result[k] = _construct(value_node, depth + 1, memo)
     return result
 
 
@@ -320,8 +331,16 @@ class Checker:
         offsets = (dt.timedelta(0), dt.timedelta(days=self.config.stale_warning_days + 1),
                    dt.timedelta(days=self.config.stale_error_days + 1))
         best: dt.date | None = None
-        for value in _scalars(data):
+        stack = [data]
+        while stack:
+            value = stack.pop()
             cls = value.__class__
+            if cls is dict:
+                stack.extend(value.values())
+                continue
+            if cls is list:
+                stack.extend(value)
+                continue
             if cls is str:
                 if not 10 <= len(value) <= 40:
                     continue
@@ -349,18 +368,6 @@ class Checker:
 
 
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def _scalars(value: Any) -> Iterator[Any]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        else:
-            yield item
 
 
 # -- a quick schema check ------------------------------------------------------------------------------------
