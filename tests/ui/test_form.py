@@ -425,3 +425,13 @@ def test_other_fields_can_be_added_and_removed(qtbot, tmp_path):
     while session.undo_stack.canUndo():
         session.undo_stack.undo()
     assert session.current_bytes() == SAMPLE.read_bytes()
+
+
+def test_selecting_an_item_announces_its_path(qtbot, tmp_path):
+    form, _session = open_form(qtbot, write_article(tmp_path))
+    with qtbot.waitSignal(form.item_selected, timeout=2000) as blocker:
+        form.list_editor("secondary_sources").select_row(2)
+    assert blocker.args == ["secondary_sources[2]"]
+    assert form.focus_field("atomic_facts[1]")  # what the preview asks for when a fact is clicked
+    assert form.list_editor("atomic_facts").current_row() == 1
+    assert form.list_editor("atomic_facts").view.hasFocus()

@@ -43,3 +43,22 @@ def test_the_form_handles_every_article(qtbot, tmp_path, source):
     if session.doc is not None:
         assert session.current_bytes() == data
     assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("name", ["crlf.md", "bom.md", "flow.md", "comments.md"])
+def test_a_title_edit_is_one_line_in_any_layout(qtbot, tmp_path, name):
+    source = ROOT / "tests" / "fixtures" / "articles" / name
+    data = source.read_bytes()
+    path = tmp_path / name
+    path.write_bytes(data)
+    form, session = open_form(qtbot, path)
+    title = form.editor_at("title")
+    title.edit.setText("A new title")
+    title.edit.editingFinished.emit()
+    new = session.current_bytes()
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    old_lines, new_lines = data.split(newline), new.split(newline)
+    assert len(old_lines) == len(new_lines)
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b]
+    assert len(changed) == 1 and b"A new title" in new_lines[changed[0]]
+    assert new.startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
