@@ -1,8 +1,12 @@
-"""The banner over an open article whose file changed on disk, and the side-by-side comparison.
+"""Files changed on disk, in the window: the banner, the side-by-side comparison, and `FileSyncHub`.
 
 `ConflictBanner` is a plain widget: a message and the buttons that fit the outcome (a clash offers
 Compare, Keep mine and Take theirs; a merge or a deletion is a note to dismiss). `ConflictController`
-connects it to `DocumentSync` for the current session, so the window only calls `show(session, outcome)`.
+connects it to `DocumentSync` for the current session.
+
+`FileSyncHub` is what the window holds: the watcher for the open corpus, the banner and its controller,
+and the crash-recovery journal for the open article, behind a few calls (`set_root`, `set_session`,
+`close`) and signals (`status`, `index_changed`, `index_refresh_needed`).
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.journal import Journal, JournalEntry
 from editor.ui import theme
-from editor.ui.watcher import DocumentSync, SyncOutcome
+from editor.ui.recovery import SessionJournal
+from editor.ui.watcher import CorpusWatcher, DocumentSync, SyncOutcome, affects, renamed_path
 
 
 class ConflictBanner(QFrame):
@@ -200,3 +206,113 @@ class ConflictController(QObject):
         self.sync.take_theirs(self.session)
         self.clear()
         self.resolved.emit("take-theirs")
+
+
+class FileSyncHub(QObject):
+    """The window's side of issue 6, for a window that shows one article at a time.
+
+    - `set_root(root)` when a corpus is opened (starts watching it), `set_session(session)` when an
+      article is opened (None when it is closed), `close()` when the window closes normally;
+    - `banner` goes above the article's editors;
+    - `status` is a quiet note for the status bar; `index_changed(changed, removed)` asks for the index
+      to take in a few files now; `index_refresh_needed` asks for a background refresh (a big batch,
+      lost events);
+    - `recovery_entries()` at start-up lists what a crash left in the journal (see RecoveryDialog).
+    """
+
+    status = Signal(str)
+    index_changed = Signal(list, list)  # changed paths, removed paths (a removed path may be a folder)
+    index_refresh_needed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, journal: Journal | None = None, batch_limit: int = 50,
+                 journal_delay_ms: int = 2000):
+        super().__init__(parent)
+        self.banner = ConflictBanner(parent)
+        self.sync = DocumentSync()
+        self.conflicts = ConflictController(self.banner, self.sync, self)
+        self.journal = SessionJournal(journal, journal_delay_ms, self)
+        self.journal.failed.connect(self.status)
+        self.batch_limit = batch_limit
+        self.watcher: CorpusWatcher | None = None
+        self.session = None
+
+    # -- the window's calls ------------------------------------------------------------------------
+    def set_root(self, root: str | None) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher.deleteLater()
+            self.watcher = None
+        self.sync.watcher = None
+        if root is None:
+            return
+        watcher = CorpusWatcher(root, self)
+        watcher.files_changed.connect(self._on_changed)
+        watcher.files_removed.connect(self._on_removed)
+        watcher.file_renamed.connect(self._on_renamed)
+        watcher.rescan_needed.connect(self._on_rescan)
+        watcher.status_message.connect(self.status)
+        try:
+            watcher.start()
+        except OSError as exc:
+            self.status.emit(f"Not watching the corpus for changes: {exc.strerror or exc}")
+            watcher.deleteLater()
+            return
+        self.watcher = watcher
+        self.sync.watcher = watcher
+
+    def set_session(self, session, keep_journal: bool = False) -> None:
+        """The article on screen (None: closed). The previous one's journal entry goes, unless
+        `keep_journal` (it was closed with unsaved edits kept elsewhere)."""
+        if self.session is not None and self.session is not session:
+            self.journal.unwatch(self.session, remove=not keep_journal)
+        self.conflicts.clear()
+        self.session = session
+        if session is not None:
+            self.sync.track(session)
+            self.journal.watch(session)
+
+    def recovery_entries(self) -> list[JournalEntry]:
+        return self.journal.journal.entries()
+
+    def close(self) -> None:
+        """The normal close: stop watching and remove the journal entries of the articles we had open."""
+        self.journal.close()
+        self.set_root(None)
+        self.session = None
+
+    # -- the watcher's reports ---------------------------------------------------------------------
+    def _index(self, changed: list[str], removed: list[str]) -> None:
+        if len(changed) + len(removed) > self.batch_limit:
+            self.index_refresh_needed.emit()
+        else:
+            self.index_changed.emit(changed, removed)
+
+    def _show(self, outcome: SyncOutcome) -> None:
+        self.conflicts.show(self.session, outcome)
+        if outcome.message and outcome.kind != "clash":
+            self.status.emit(outcome.message)
+
+    def _on_changed(self, paths: list[str]) -> None:
+        self._index(paths, [])
+        if self.session is not None and affects(paths, self.session.path):
+            self._show(self.sync.on_disk_change(self.session))
+
+    def _on_removed(self, paths: list[str]) -> None:
+        self._index([], paths)
+        if self.session is not None and affects(paths, self.session.path):
+            self._show(self.sync.on_removed(self.session))
+
+    def _on_renamed(self, old: str, new: str) -> None:
+        self._index([new], [old])
+        if self.session is None:
+            return
+        moved = renamed_path(self.session.path, old, new)
+        if moved is not None:
+            self._show(self.sync.on_renamed(self.session, moved))
+        elif affects([new], self.session.path):  # another file was renamed over ours
+            self._show(self.sync.on_disk_change(self.session))
+
+    def _on_rescan(self) -> None:
+        self.index_refresh_needed.emit()
+        if self.session is not None:
+            self._show(self.sync.on_disk_change(self.session))

@@ -25,6 +25,7 @@ import logging
 import os
 import queue
 import time
+import weakref
 from dataclasses import dataclass, field
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -386,13 +387,19 @@ class DocumentSync:
 
     def __init__(self, watcher: CorpusWatcher | None = None):
         self.watcher = watcher
+        self._tracked: weakref.WeakSet = weakref.WeakSet()
 
     def track(self, session) -> None:
-        """Tell the watcher about every save of `session`, so it is not reported back as a change."""
-        if self.watcher is None:
+        """Tell the watcher (the current one: it may be replaced) about every save of `session`, so our
+        own save is not reported back as a change. Tracking a session twice is harmless."""
+        if session in self._tracked:
             return
-        watcher = self.watcher
-        session.saved.connect(lambda: watcher.expect(session.path, session.identity))
+        self._tracked.add(session)
+        session.saved.connect(lambda: self._saved(session))
+
+    def _saved(self, session) -> None:
+        if self.watcher is not None and session.identity is not None:
+            self.watcher.expect(session.path, session.identity)
 
     def on_disk_change(self, session, renamed_from: str | None = None) -> SyncOutcome:
         try:

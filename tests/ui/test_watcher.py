@@ -612,3 +612,73 @@ def test_unreadable_file_changes_nothing(qtbot, folder):
     outcome = DocumentSync().on_disk_change(session)
     assert outcome.kind == "unreadable" and outcome.error
     assert session.current_bytes() == mine and not session.deleted_on_disk
+
+
+# -- the window's hub -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def hub(qtbot, folder):
+    from PySide6.QtWidgets import QWidget
+
+    from editor.ui.conflict_banner import FileSyncHub
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    hub = FileSyncHub(window, journal_delay_ms=50)
+    hub.set_root(str(folder))
+    yield hub
+    observer = hub.watcher._observer if hub.watcher is not None else None
+    hub.close()
+    assert observer is None or not observer.is_alive()
+
+
+def test_hub_merges_clashes_follows_and_journals(qtbot, hub, folder):
+    from editor.core.journal import Journal
+
+    article = folder / "ai" / "article.md"
+    session = ArticleSession(article)
+    hub.set_session(session)
+    statuses, index_calls = [], []
+    hub.status.connect(statuses.append)
+    hub.index_changed.connect(lambda changed, removed: index_calls.append((changed, removed)))
+
+    session.apply(SetValue("title", "My title"))
+    qtbot.waitUntil(lambda: len(Journal().entries()) == 1, timeout=2000)
+    theirs = edited(SAMPLE, SetValue("confidence", "low"))
+    with qtbot.waitSignal(hub.index_changed, timeout=3000):
+        article.write_bytes(theirs)
+    assert index_calls == [([str(article)], [])]
+    assert session.current_bytes() == edited(theirs, SetValue("title", "My title"))
+    assert not hub.banner.isHidden() and "confidence" in hub.banner.message.text()
+    assert statuses and "merged" in statuses[-1]
+
+    session.save()  # our own save: not reported
+    qtbot.wait(400)
+    assert len(index_calls) == 1
+    assert Journal().entries() == []
+
+    session.apply(SetValue("title", "Mine again"))
+    with qtbot.waitSignal(hub.index_changed, timeout=3000):
+        article.write_bytes(edited(article.read_bytes(), SetValue("title", "Theirs again")))
+    assert hub.conflicts.outcome.kind == "clash" and not hub.banner.keep_mine_button.isHidden()
+    hub.banner.take_theirs_button.click()
+    assert session.is_dirty is False and hub.banner.isHidden()
+
+    moved = folder / "ai" / "moved.md"
+    with qtbot.waitSignal(hub.index_changed, timeout=3000) as blocker:
+        os.rename(article, moved)
+    assert blocker.args == [[str(moved)], [str(article)]]
+    assert session.path == str(moved) and "renamed" in statuses[-1]
+
+    session.apply(SetValue("title", "Unsaved at close"))
+    hub.journal.flush()
+    assert len(Journal().entries()) == 1
+    hub.close()  # the normal close removes the journal
+    assert Journal().entries() == []
+
+
+def test_hub_big_batches_ask_for_a_background_refresh(qtbot, hub, folder):
+    for i in range(60):
+        (folder / "ai" / f"new-{i}.md").write_bytes(SAMPLE)
+    with qtbot.waitSignal(hub.index_refresh_needed, timeout=3000):
+        pass
