@@ -284,3 +284,16 @@ def test_enter_edits_a_string_row(qtbot, tmp_path):
     settle()  # the delegate commits on a queued call
     assert session.doc.get("known_gaps[1]") == "Benchmarks for low-resource languages"
     assert session.undo_stack.count() == 1
+
+
+def test_a_fact_says_which_source_it_cites(qtbot, tmp_path):
+    form, session = open_form(qtbot, write_article(tmp_path))
+    facts = form.list_editor("atomic_facts")
+    facts.select_row(0)
+    assert facts.source_hint.text().startswith("Cites primary source 1: Llama 3")
+    url = facts.form.editor_for("source_url")
+    url.edit.setText("https://example.org/elsewhere")
+    url.edit.editingFinished.emit()
+    assert "none of the article's sources" in facts.source_hint.text()
+    session.undo_stack.undo()
+    assert facts.source_hint.text().startswith("Cites primary source 1")

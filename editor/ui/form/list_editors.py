@@ -742,6 +742,42 @@ class ObjectListEditor(FieldEditor):
         self.source_picker = SourcePicker(self.ctx, editor)
         self.source_picker.picked.connect(self.use_source)
         editor.layout().addWidget(self.source_picker)
+        # under the source fields: which of the article's sources the fact cites
+        self.source_hint = QLabel(self.form)
+        self.source_hint.setWordWrap(True)
+        self.source_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        last = max(self.form.layout_.getWidgetPosition(self.form.editor_for(name))[0]
+                    for name in ("source_url", "source_doi", "source_ref") if self.form.editor_for(name))
+        self.form.layout_.insertRow(last + 1, "", self.source_hint)
+
+    def cited_source(self, fact: dict) -> tuple[str, int, dict] | None:
+        """(list name, index, source) of the first article source the fact cites, or None."""
+        keys = fact_keys(fact)
+        if not keys:
+            return None
+        for name, _spec in source_lists(self.ctx):
+            items = self.ctx.get((name,), None)
+            for i, source in enumerate(items if isinstance(items, list) else []):
+                if isinstance(source, dict) and keys & source_keys(source):
+                    return name, i, source
+        return None
+
+    def _update_source_hint(self) -> None:
+        hint = getattr(self, "source_hint", None)
+        if hint is None or self._row is None:
+            return
+        fact = self.model.items[self._row] if self._row < len(self.model.items) else None
+        if not isinstance(fact, dict) or not fact_keys(fact):
+            hint.setText("Cites no source yet: pick one with \u201cSources\u2026\u201d.")
+            return
+        found = self.cited_source(fact)
+        if found is None:
+            hint.setText("\u26a0 Cites none of the article's sources.")
+            return
+        name, index, source = found
+        label = next((spec.label for n, spec in source_lists(self.ctx) if n == name), name)
+        title = _scalar_text(source.get("title")) or "(untitled)"
+        hint.setText(f"Cites {label.lower().rstrip('s')} {index + 1}: {title}")
 
     def use_source(self, source: dict) -> None:
         """Cite `source` in the selected fact: its URL (or DOI URL), and its title when the fact has none."""
@@ -867,11 +903,11 @@ class ObjectListEditor(FieldEditor):
             self.form.unbind()
         else:
             self.form.set_base((*self.path, row))
-            _head, _rest = self.model.summary_parts(row)
             self.detail_title.setText(f"Item {row + 1} of {len(self.model.items)}")
             with self.ctx.updating():
                 self.form.refresh()
             self.form.update_problems()
+            self._update_source_hint()
 
     def sort_by(self, key: str) -> None:
         """Sort the view only: `saved` (the file's order), `text`, `confidence` or `problems`."""
