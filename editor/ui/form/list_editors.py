@@ -51,6 +51,7 @@ from editor.ui.form.widgets import (
     ERROR_COLOR,
     MISSING,
     WARNING_COLOR,
+    ElidedLabel,
     FieldEditor,
     FieldsForm,
     problems_tooltip,
@@ -743,8 +744,8 @@ class ObjectListEditor(FieldEditor):
         self.source_picker.picked.connect(self.use_source)
         editor.layout().addWidget(self.source_picker)
         # under the source fields: which of the article's sources the fact cites
-        self.source_hint = QLabel(self.form)
-        self.source_hint.setWordWrap(True)
+        self.source_hint = ElidedLabel(self.form)
+        self.source_hint.setContentsMargins(FieldEditor.MARGIN + 2, 0, 0, 4)
         self.source_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         last = max(self.form.layout_.getWidgetPosition(self.form.editor_for(name))[0]
                     for name in ("source_url", "source_doi", "source_ref") if self.form.editor_for(name))

@@ -1142,6 +1142,36 @@ class FieldsForm(QWidget):
                 return
 
 
+class ElidedLabel(QLabel):
+    """One line of text, elided at the right to the width it gets (full text in the tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._full = ""
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        super().setText(text)
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(40)
+        return hint
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        hint.setWidth(min(hint.width(), 240))
+        return hint
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, rect.width()))
+
+
 class Section(QWidget):
     """A collapsible section of the form: a header line (title, counts, problem badge) over content."""
 
