@@ -30,6 +30,7 @@ from editor.core.errors import ArticleError, CorpusEditorError
 from editor.core.fieldpath import Path, format_path
 
 BODY = "body"
+FRONT_MATTER = "front matter"
 WHOLE_FILE = "(whole file)"
 
 
@@ -98,21 +99,58 @@ def merge_documents(base: bytes, mine: bytes, theirs: bytes, path: str | os.Path
     if clashes:
         return MergeResult(None, from_disk, clashes, bom=bom)
 
-    try:
-        _Writer(their_doc).sync((), merged_data)
-    except CorpusEditorError as exc:
-        return MergeResult(None, from_disk, [WHOLE_FILE], error=f"could not write the merged fields: {exc}",
-                           bom=bom)
-    if not loose_equal(their_doc.data, merged_data):
-        return MergeResult(None, from_disk, [WHOLE_FILE],
-                           error="the merged front matter does not read back as merged", bom=bom)
-    text = their_doc.text[: their_doc.source.body_start] + "".join(body_lines)
+    head, problem = _merge_heads(base_doc, my_doc, their_doc, merged_data)
+    if head is None:
+        return MergeResult(None, from_disk, [FRONT_MATTER], error=problem, bom=bom)
+    text = head + "".join(body_lines)
     try:
         their_doc.with_text(text)
     except ArticleError as exc:
         return MergeResult(None, from_disk, [WHOLE_FILE], error=f"the merged text does not parse: {exc.message}",
                            bom=bom)
     return MergeResult(text, from_disk, [], bom=bom)
+
+
+def _head(doc: ArticleDocument) -> str:
+    """The text up to the body: the opening line, the front matter and the closing line."""
+    return doc.text[: doc.source.body_start]
+
+
+def _merge_heads(base: ArticleDocument, mine: ArticleDocument, theirs: ArticleDocument,
+                 merged_data: Any) -> tuple[str | None, str | None]:
+    """The merged front matter text, or (None, why). My change is written onto their text as operations;
+    when those operations would not reproduce my text exactly (I changed formatting or comments, not
+    only values), the texts are merged line by line instead, and that must read back as merged."""
+    if _head(mine) == _head(base):
+        return _head(theirs), None
+    if _head(theirs) == _head(base):
+        return _head(mine), None
+    replay = base.with_text(base.text)
+    try:
+        _Writer(replay).sync((), mine.data)
+        faithful = _head(replay) == _head(mine)
+    except CorpusEditorError:
+        faithful = False
+    if faithful:
+        result = theirs.with_text(theirs.text)
+        try:
+            _Writer(result).sync((), merged_data)
+        except CorpusEditorError as exc:
+            return None, f"could not write the merged fields: {exc}"
+        if not loose_equal(result.data, merged_data):
+            return None, "the merged front matter does not read back as merged"
+        return _head(result), None
+    lines, clash = merge_lines(_head(base), _head(mine), _head(theirs))
+    if clash:
+        return None, "your unsaved front matter changes its layout or comments where the disk version changed"
+    text = "".join(lines)
+    try:
+        doc = theirs.with_text(text + theirs.body)
+    except ArticleError as exc:
+        return None, f"the merged front matter does not parse: {exc.message}"
+    if not loose_equal(doc.data, merged_data):
+        return None, "the merged front matter does not read back as merged"
+    return text, None
 
 
 def _trivial(data: bytes, bom: bool, from_disk: list[str]) -> MergeResult:
@@ -259,7 +297,7 @@ def _step(key: Any) -> str:
 
 
 def _name(path: Path) -> str:
-    return format_path(path) if path else "front matter"
+    return format_path(path) if path else FRONT_MATTER
 
 
 # -- three-way line merge ----------------------------------------------------------------------------

@@ -274,3 +274,28 @@ def test_undecodable_disk_bytes_are_never_merged_with_replacement_characters():
     theirs = SAMPLE.replace(b"Three pillars", b"Three \xe9 pillars", 1)
     result = merge_documents(SAMPLE, SAMPLE, theirs)
     assert result.merged_text is None and result.clashes == [WHOLE_FILE] and "UTF-8" in result.error
+
+
+def test_my_comment_in_the_front_matter_is_kept_exactly():
+    mine = SAMPLE.replace(b"confidence: high\nlast_verified", b"confidence: high  # checked by hand\nlast_verified", 1)
+    theirs = edited(SAMPLE, SetValue("title", "Their title"))
+    result = merged(SAMPLE, mine, theirs)
+    assert result.merged_bytes == edited(mine, SetValue("title", "Their title"))
+    assert result.from_disk == ["title"]
+
+
+def test_my_layout_change_with_a_value_change_is_kept_exactly():
+    mine = edited(SAMPLE.replace(b'last_verified: "2026-05-24"', b"last_verified: '2026-05-24'", 1),
+                  SetValue("completeness", 0.9))
+    theirs = edited(SAMPLE, SetValue("known_gaps[1]", "Quality assurance for citizen data scientists"))
+    result = merged(SAMPLE, mine, theirs)
+    assert result.merged_bytes == edited(mine, SetValue("known_gaps[1]", "Quality assurance for citizen data "
+                                                                          "scientists"))
+
+
+def test_my_layout_change_on_the_line_they_changed_clashes():
+    mine = SAMPLE.replace(b"title: \"AI", b"title: 'AI", 1).replace(b"Learning\"\n", b"Learning'\n", 1)
+    theirs = SAMPLE.replace(b"title: \"AI", b"title:  \"AI", 1)  # only their layout, too
+    theirs = edited(theirs, SetValue("confidence", "low"))
+    result = merge_documents(SAMPLE, mine, theirs)
+    assert result.clashes == ["front matter"] and "layout" in result.error
