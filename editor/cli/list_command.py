@@ -152,31 +152,31 @@ def _display_paths(given: str, target: Path, rel_under: str):
     if target.is_file():
         return lambda rel: given
     prefix = rel_under + "/" if rel_under else ""
-    base = given.rstrip("/\\") or given
+    base = given if given.endswith(("/", os.sep)) else given + os.sep
+    skip = len(prefix)
 
     def display(rel: str) -> str:
-        below = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
-        return os.path.join(base, *below.split("/"))
+        below = rel[skip:] if skip and rel.startswith(prefix) else rel
+        return base + (below if os.sep == "/" else below.replace("/", os.sep))
     return display
 
 
 def _record(row: Row, display, searching: bool) -> dict:
     data = row.to_dict()
     data["path"] = display(row.path)
-    if not searching:
-        data.pop("score", None)
-        data.pop("snippet", None)
+    if searching and "score" not in data:
+        data["score"] = data["snippet"] = None
     return data
 
 
 def _write_json(out, rows: list[Row], display, searching: bool) -> None:
-    """A JSON array, one article per line (readable, and written by json's C encoder)."""
+    """A JSON array, one article per line."""
     if not rows:
         out.write("[]\n")
         return
-    dumps = json.dumps
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     out.write("[\n")
-    out.write(",\n".join(dumps(_record(row, display, searching), ensure_ascii=False) for row in rows))
+    out.write(",\n".join([encode(_record(row, display, searching)) for row in rows]))
     out.write("\n]\n")
 
 
