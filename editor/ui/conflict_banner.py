@@ -12,6 +12,7 @@ and the crash-recovery journal for the open article, behind a few calls (`set_ro
 from __future__ import annotations
 
 import difflib
+import os
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.journal import Journal, JournalEntry
 from editor.ui import theme
-from editor.ui.recovery import SessionJournal
+from editor.ui.recovery import RecoveryDialog, SessionJournal, recreate, restore_into
 from editor.ui.watcher import CorpusWatcher, DocumentSync, SyncOutcome, affects, renamed_path
 
 
@@ -235,6 +236,7 @@ class FileSyncHub(QObject):
         self.batch_limit = batch_limit
         self.watcher: CorpusWatcher | None = None
         self.session = None
+        self._restore_on_open: dict[str, JournalEntry] = {}
 
     # -- the window's calls ------------------------------------------------------------------------
     def set_root(self, root: str | None) -> None:
@@ -269,10 +271,57 @@ class FileSyncHub(QObject):
         self.session = session
         if session is not None:
             self.sync.track(session)
+            entry = self._restore_on_open.pop(os.path.abspath(session.path), None)
+            if entry is not None and entry.data != session.current_bytes():
+                restore_into(session, entry)
+                self.status.emit(f"Restored the unsaved edits of {os.path.basename(session.path)}: review and save")
+            elif entry is not None:
+                self.journal.journal.discard(entry.entry_file)
             self.journal.watch(session)
+
+    def check_now(self) -> None:
+        """Look at the open article's file now (after a save refused with SaveConflict, say)."""
+        if self.session is not None:
+            self._show(self.sync.on_disk_change(self.session))
 
     def recovery_entries(self) -> list[JournalEntry]:
         return self.journal.journal.entries()
+
+    def offer_recovery(self, parent: QWidget | None = None, root: str | None = None, run_dialog=None) -> str | None:
+        """At start-up, before opening an article: offer what a crash left in the journal.
+
+        The checked articles are restored as unsaved edits when they are opened (`set_session`); the
+        path of the first is returned for the window to open. A deleted article is written back first.
+        Unchecked entries are discarded; "Decide later" keeps them all for the next start.
+        `run_dialog(dialog) -> int` replaces `dialog.exec()` (tests)."""
+        entries = self.recovery_entries()
+        if not entries:
+            return None
+        dialog = RecoveryDialog(entries, root, parent)
+        result = run_dialog(dialog) if run_dialog is not None else dialog.exec()
+        journal = self.journal.journal
+        if result != QDialog.DialogCode.Accepted:
+            if dialog.discarded:
+                for entry in entries:
+                    journal.discard(entry.entry_file)
+            return None
+        chosen = dialog.chosen()
+        for entry in entries:
+            if entry not in chosen:
+                journal.discard(entry.entry_file)
+        first = None
+        for entry in chosen:
+            if entry.disk_state() == "missing":
+                try:
+                    recreate(entry)
+                except OSError as exc:
+                    self.status.emit(f"Could not recreate {entry.path}: {exc.strerror or exc}")
+                    continue
+                journal.discard(entry.entry_file)
+            else:
+                self._restore_on_open[os.path.abspath(entry.path)] = entry
+            first = first or entry.path
+        return first
 
     def close(self) -> None:
         """The normal close: stop watching and remove the journal entries of the articles we had open."""

@@ -20,13 +20,9 @@ from PySide6.QtCore import QTimer
 from editor.core.document import ArticleDocument
 from editor.core.edits import SetValue
 from editor.core.files import safe_save
-from editor.ui.form import keep_singletons_alive
 from editor.ui.session import ArticleSession
 from editor.ui.watcher import CorpusWatcher, DocumentSync, affects, renamed_path
 
-# PySide6 6.12 on Python 3.11 leaks references to None/True/False (see editor.ui.form); the window applies
-# the workaround at start-up, and so must this file when it runs on its own
-keep_singletons_alive()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "sample-article.md").read_bytes()
 
@@ -469,7 +465,6 @@ def test_session_journal_follows_edits_saves_and_renames(qtbot, folder):
 CRASHING_EDITOR = """
 import os, sys, time
 from PySide6.QtWidgets import QApplication
-import editor.ui.form  # the PySide6 6.12 / Python 3.11 workaround, as in the app
 from editor.core.edits import SetValue
 from editor.core.journal import Journal
 from editor.ui.recovery import SessionJournal
@@ -682,3 +677,48 @@ def test_hub_big_batches_ask_for_a_background_refresh(qtbot, hub, folder):
         (folder / "ai" / f"new-{i}.md").write_bytes(SAMPLE)
     with qtbot.waitSignal(hub.index_refresh_needed, timeout=3000):
         pass
+
+
+def test_hub_offers_recovery_and_restores_on_open(qtbot, hub, folder):
+    from PySide6.QtCore import Qt
+
+    from editor.core.journal import Journal
+
+    article, other, gone = folder / "ai" / "article.md", folder / "ai" / "other.md", folder / "ai" / "gone.md"
+    journal = Journal()
+    journal.record(article, None, edited(SAMPLE, SetValue("title", "Recovered title")))
+    journal.record(other, None, other.read_bytes() + b"declined\n")
+    journal.record(gone, None, SAMPLE + b"recreated\n")
+
+    def run(dialog):
+        for i, entry in enumerate(dialog.entries):
+            if entry.path == str(other):
+                dialog.list.item(i).setCheckState(Qt.CheckState.Unchecked)
+        return dialog.DialogCode.Accepted
+
+    first = hub.offer_recovery(root=str(folder), run_dialog=run)
+    assert first in (str(article), str(gone))
+    assert gone.read_bytes() == SAMPLE + b"recreated\n"
+    assert [e.path for e in Journal().entries()] == [str(article)]
+    statuses = []
+    hub.status.connect(statuses.append)
+    session = ArticleSession(article)
+    hub.set_session(session)
+    assert session.current_bytes() == edited(SAMPLE, SetValue("title", "Recovered title")) and session.is_dirty
+    assert article.read_bytes() == SAMPLE and "Restored" in statuses[-1]
+
+
+def test_hub_recovery_decide_later_and_discard(qtbot, hub, folder):
+    from editor.core.journal import Journal
+
+    Journal().record(folder / "ai" / "article.md", None, b"later")
+    assert hub.offer_recovery(run_dialog=lambda dialog: dialog.DialogCode.Rejected) is None
+    assert len(Journal().entries()) == 1
+
+    def discard(dialog):
+        dialog.discard_button.click()
+        return dialog.result()
+
+    assert hub.offer_recovery(run_dialog=discard) is None
+    assert Journal().entries() == []
+    assert hub.offer_recovery() is None  # nothing to offer: no dialog
