@@ -321,6 +321,9 @@ class FileSyncHub(QObject):
             else:
                 self._restore_on_open[os.path.abspath(entry.path)] = entry
             first = first or entry.path
+        if self.session is not None and os.path.abspath(self.session.path) in self._restore_on_open:
+            self.set_session(self.session)  # already open: restore it now
+            return self.session.path
         return first
 
     def close(self) -> None:

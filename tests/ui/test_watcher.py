@@ -722,3 +722,14 @@ def test_hub_recovery_decide_later_and_discard(qtbot, hub, folder):
     assert hub.offer_recovery(run_dialog=discard) is None
     assert Journal().entries() == []
     assert hub.offer_recovery() is None  # nothing to offer: no dialog
+
+
+def test_hub_recovery_restores_the_article_already_open(qtbot, hub, folder):
+    from editor.core.journal import Journal
+
+    article = folder / "ai" / "article.md"
+    session = ArticleSession(article)
+    hub.set_session(session)
+    Journal().record(article, None, edited(SAMPLE, SetValue("completeness", 0.5)))
+    assert hub.offer_recovery(run_dialog=lambda dialog: dialog.DialogCode.Accepted) == str(article)
+    assert session.current_bytes() == edited(SAMPLE, SetValue("completeness", 0.5))
