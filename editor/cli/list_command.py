@@ -39,9 +39,9 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stale", type=_days, metavar="DAYS",
                         help="only articles last verified more than DAYS days ago (or never)")
     parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
-                        help="keep rows whose FIELD equals VALUE (also !=, <, <=, >, >=; * and ? glob; "
-                             "repeat: the same field ORs, different fields AND); fields: "
-                             + ", ".join(FILTER_FIELDS))
+                        help="keep rows whose FIELD equals VALUE (also !=, <, <=, >, >=; * and ? glob; an "
+                             "empty VALUE means missing; repeat: the same field ORs, different fields AND; path "
+                             "is relative to the corpus root); fields: " + ", ".join(FILTER_FIELDS))
     parser.add_argument("--search", metavar="TEXT",
                         help='full-text search in titles, statements, gaps and bodies: words, "a phrase", '
                              "prefix*, -excluded, title:word; best matches first")
