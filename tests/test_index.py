@@ -79,6 +79,11 @@ def paths(rows) -> list[str]:
     return [row.path for row in rows]
 
 
+def assert_full_text_sound(idx: CorpusIndex) -> None:
+    """FTS5's own check of its index against its content (raises when they disagree)."""
+    idx._conn().execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)")
+
+
 # -- cold and warm -------------------------------------------------------------------------------------------
 def test_cold_scan_then_warm_start_reads_nothing(corpus, open_index):
     idx = open_index(corpus)
@@ -408,6 +413,7 @@ def test_incremental_changes_from_a_watcher(corpus, open_index, tmp_path):
     assert idx.file_changed(corpus / "ai" / "beta.md").removed_paths == ["ai/beta.md"]
     assert paths(idx.rows()) == ["ai/alpha.md", "physics/gamma.md"]
     assert idx.refresh().read == 0  # the watcher kept the index exact
+    assert_full_text_sound(idx)
 
 
 def test_progress_is_reported_and_can_stop_a_scan(tmp_path, open_index):
@@ -510,6 +516,30 @@ def test_search_finds_and_ranks(tmp_path, open_index):
     assert idx.search("   ") == []
     assert paths(idx.rows(search="entanglement", sort="path")) == sorted(paths(hits))
     assert paths(idx.search("entanglement", limit=1)) == ["title-hit.md"]
+
+
+def test_full_text_left_for_later_is_indexed_by_the_first_search(corpus, open_index):
+    idx = open_index(corpus)
+    idx.refresh(full_text=False)
+    conn = idx._conn()
+    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 3
+    # changes while texts wait: an edit, a deletion, an addition
+    beta = corpus / "ai" / "beta.md"
+    beta.write_text(beta.read_text().replace("Recurrent networks", "Convolutional layers"))
+    (corpus / "physics" / "gamma.md").unlink()
+    article(corpus, "ai/delta.md", body="Recurrent units again.")
+    idx.refresh(full_text=False)
+    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 3
+    assert paths(idx.search("recurrent")) == ["ai/delta.md"]
+    assert paths(idx.search("convolutional")) == ["ai/beta.md"]
+    assert idx.search("gamma") == []
+    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 0
+    beta.write_text(beta.read_text().replace("Convolutional layers", "Pooling"))
+    idx.refresh(full_text=False)
+    idx.refresh()  # a refresh that wants full text indexes what waits
+    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 0
+    assert paths(idx.search("pooling")) == ["ai/beta.md"] and idx.search("convolutional") == []
+    assert_full_text_sound(idx)
 
 
 def test_fts_query_text():

@@ -109,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with CorpusIndex(root) as index:
             try:
-                stats = index.refresh(progress, rescan=args.rescan)
+                # a listing without --search leaves the full-text index to the first search
+                stats = index.refresh(progress, rescan=args.rescan, full_text=bool(args.search))
             finally:
                 if progress is not None:
                     progress.finish()

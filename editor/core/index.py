@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from editor.core.errors import CorpusEditorError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_NAME = "corpus-editor"
 # The corpus's own schema file (editor.core.schema.CORPUS_SCHEMA_NAME; not imported here because the
 # schema module pulls in jsonschema, which a warm start does not need).
@@ -75,6 +75,7 @@ CREATE TABLE files(
     id_key TEXT
 );
 CREATE INDEX files_id_key ON files(id_key) WHERE id_key IS NOT NULL;
+CREATE TABLE pending_text(file_id INTEGER PRIMARY KEY, title TEXT, statements TEXT, gaps TEXT, body TEXT);
 CREATE VIRTUAL TABLE fts USING fts5(title, statements, gaps, body, tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
 """
@@ -567,26 +568,32 @@ class CorpusIndex:
         return self.today or dt.date.today()
 
     # -- refresh -----------------------------------------------------------------------------------------
-    def refresh(self, progress: Progress | None = None, rescan: bool = False) -> ScanStats:
+    def refresh(self, progress: Progress | None = None, rescan: bool = False, *,
+                full_text: bool = True) -> ScanStats:
         """Bring the index up to date with the folder. `progress(done, total)` is called as files are
-        read (return False from it to stop early: what was read is kept). `rescan` re-reads every file."""
+        read (return False from it to stop early: what was read is kept). `rescan` re-reads every file.
+
+        `full_text=False` leaves the texts of the files read out of the full-text index for now (a
+        listing does not need it): they are indexed by the first search, or the next refresh that
+        wants full text. Tokenizing is a tenth of a cold scan's work, all of it in this process.
+        """
         started = time.perf_counter()
         with self._write_lock:
             stats = ScanStats(rebuilt=self.rebuilt)
             stats.notes.extend(self._notes_on_open)
             try:
-                self._refresh(stats, progress, rescan)
+                self._refresh(stats, progress, rescan, full_text)
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.ProgrammingError):
                     raise
                 self._reset(_reason(exc))
                 stats = ScanStats(rebuilt=self.rebuilt)
-                self._refresh(stats, progress, True)
+                self._refresh(stats, progress, True, full_text)
             self.rebuilt = None
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _refresh(self, stats: ScanStats, progress: Progress | None, rescan: bool) -> None:
+    def _refresh(self, stats: ScanStats, progress: Progress | None, rescan: bool, full_text: bool = True) -> None:
         conn = self._conn()
         fingerprint = self.fingerprint()
         stored = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
@@ -611,9 +618,11 @@ class CorpusIndex:
             self._delete(conn, removed)
             stats.removed = len(removed)
             stats.removed_paths = removed
-        self._read_and_store(conn, to_read, stats, progress, fingerprint)
+        self._read_and_store(conn, to_read, stats, progress, fingerprint, full_text)
         if not stats.cancelled or was_empty:  # every row stored was made by this code and configuration
             self._set_meta(conn, fingerprint=fingerprint)
+        if full_text:
+            self._index_pending_text(conn)
         self._count(conn, stats)
 
     # -- incremental changes -------------------------------------------------------------------------------
@@ -681,7 +690,7 @@ class CorpusIndex:
             self._delete(conn, sorted(gone))
             stats.removed = len(gone)
             stats.removed_paths = sorted(gone)
-        self._read_and_store(conn, list(to_read.items()), stats, None, fingerprint)
+        self._read_and_store(conn, list(to_read.items()), stats, None, fingerprint, True)
         self._count(conn, stats)
 
     def _paths_under(self, conn: sqlite3.Connection, rel: str) -> list[str]:
@@ -706,7 +715,7 @@ class CorpusIndex:
 
     # -- reading and storing ----------------------------------------------------------------------------------
     def _read_and_store(self, conn: sqlite3.Connection, to_read: list, stats: ScanStats,
-                        progress: Progress | None, fingerprint: str) -> None:
+                        progress: Progress | None, fingerprint: str, full_text: bool) -> None:
         if not to_read:
             return
         from editor.core import scan
@@ -732,13 +741,13 @@ class CorpusIndex:
                 pending.extend(batch)
                 done += len(batch)
                 if len(pending) >= BATCH_SIZE or done == total:
-                    self._store(conn, pending, stats)
+                    self._store(conn, pending, stats, full_text)
                     pending = []
                     if progress is not None and progress(done, total) is False:
                         stats.cancelled = True
                         break
             if pending:
-                self._store(conn, pending, stats)
+                self._store(conn, pending, stats, full_text)
         finally:
             if bulk:
                 conn.execute("PRAGMA synchronous = NORMAL")
@@ -757,7 +766,7 @@ class CorpusIndex:
             return
         yield from _parallel_scan(self._root_text, to_read, today, self.workers, fingerprint)
 
-    def _store(self, conn: sqlite3.Connection, batch: list, stats: ScanStats) -> None:
+    def _store(self, conn: sqlite3.Connection, batch: list, stats: ScanStats, full_text: bool = True) -> None:
         vanished = [item[0] for item in batch if item[1] is None]
         results = [item for item in batch if item[1] is not None]
         conn.execute("BEGIN IMMEDIATE")
@@ -782,6 +791,7 @@ class CorpusIndex:
                     texts.append((file_id, *result.text))
             if stale_text:
                 conn.executemany("DELETE FROM fts WHERE rowid = ?", stale_text)
+                conn.executemany("DELETE FROM pending_text WHERE file_id = ?", stale_text)
             if updates:
                 assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
                 conn.executemany(f"UPDATE files SET {assignments} WHERE file_id = ?", updates)
@@ -789,7 +799,8 @@ class CorpusIndex:
                 marks = ", ".join("?" * (len(_COLUMNS) + 1))
                 conn.executemany(f"INSERT INTO files(file_id, {', '.join(_COLUMNS)}) VALUES ({marks})", inserts)
             if texts:
-                conn.executemany("INSERT INTO fts(rowid, title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
+                table = "fts(rowid," if full_text else "pending_text(file_id,"
+                conn.executemany(f"INSERT INTO {table} title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
                                  texts)
             conn.execute("COMMIT")
         except BaseException:
@@ -816,7 +827,24 @@ class CorpusIndex:
     def _delete_rows(conn: sqlite3.Connection, paths: list[str]) -> None:
         ids = [(file_id,) for (file_id,) in _select_in(conn, "SELECT file_id FROM files WHERE path IN ({})", paths)]
         conn.executemany("DELETE FROM fts WHERE rowid = ?", ids)
+        conn.executemany("DELETE FROM pending_text WHERE file_id = ?", ids)
         conn.executemany("DELETE FROM files WHERE file_id = ?", ids)
+
+    @staticmethod
+    def _index_pending_text(conn: sqlite3.Connection) -> None:
+        """Move texts left out of the full-text index (`refresh(full_text=False)`) into it."""
+        if conn.execute("SELECT 1 FROM pending_text LIMIT 1").fetchone() is None:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("INSERT INTO fts(rowid, title, statements, gaps, body) "
+                         "SELECT file_id, title, statements, gaps, body FROM pending_text")
+            conn.execute("DELETE FROM pending_text")
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
 
     def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -866,6 +894,12 @@ class CorpusIndex:
 
     def _rows(self, where, search, stale_days, sort, under, include_non_articles, limit, snippets) -> list[Row]:
         conn = self._conn()
+        if search and self._write_lock.acquire(blocking=False):
+            # texts a listing left out are indexed now; while a refresh runs, it will do it
+            try:
+                self._index_pending_text(conn)
+            finally:
+                self._write_lock.release()
         severity = self._meta(conn, "duplicate_severity") or "error"
         dup = ("(f.id_key IS NOT NULL AND f.id_key IN (SELECT id_key FROM files WHERE id_key IS NOT NULL "
                "GROUP BY id_key HAVING count(*) > 1))")
