@@ -11,6 +11,7 @@ and the crash-recovery journal for the open article, behind a few calls (`set_ro
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 
@@ -33,6 +34,49 @@ from editor.core.journal import Journal, JournalEntry
 from editor.ui import theme
 from editor.ui.recovery import RecoveryDialog, SessionJournal, recreate, restore_into
 from editor.ui.watcher import CorpusWatcher, DocumentSync, SyncOutcome, affects, renamed_path
+
+
+@contextlib.contextmanager
+def view_kept(editor: QPlainTextEdit):
+    """Keep an editor's selection and scroll position across a change of its text made elsewhere (a
+    reload from disk): positions before the changed stretch stay, positions after it move with it."""
+    before = _utf16(editor.toPlainText())
+    cursor = editor.textCursor()
+    anchor, position = cursor.anchor(), cursor.position()
+    vertical, horizontal = editor.verticalScrollBar().value(), editor.horizontalScrollBar().value()
+    try:
+        yield
+    finally:
+        after = _utf16(editor.toPlainText())
+        if after != before:
+            start = 0
+            limit = min(len(before), len(after))
+            while start < limit and before[start] == after[start]:
+                start += 1
+            end_before, end_after = len(before), len(after)
+            while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+                end_before -= 1
+                end_after -= 1
+
+            def moved(pos: int) -> int:
+                if pos <= start:
+                    return pos
+                if pos >= end_before:
+                    return pos + end_after - end_before
+                return min(pos, end_after)
+
+            kept = editor.textCursor()
+            kept.setPosition(min(moved(anchor), len(after)))
+            kept.setPosition(min(moved(position), len(after)), QTextCursor.MoveMode.KeepAnchor)
+            editor.setTextCursor(kept)
+        editor.verticalScrollBar().setValue(vertical)
+        editor.horizontalScrollBar().setValue(horizontal)
+
+
+def _utf16(text: str) -> list[int]:
+    """The text as Qt counts positions: UTF-16 code units."""
+    data = text.encode("utf-16-le", errors="surrogatepass")
+    return [data[i] | data[i + 1] << 8 for i in range(0, len(data), 2)]
 
 
 class ConflictBanner(QFrame):
@@ -163,6 +207,7 @@ class ConflictController(QObject):
         self.session = None
         self.outcome: SyncOutcome | None = None
         self.compare_dialog: SideBySideDialog | None = None
+        self.kept_views = contextlib.nullcontext  # FileSyncHub: keep the editors' cursor and scroll
         banner.compare_clicked.connect(self.compare)
         banner.keep_mine_clicked.connect(self.keep_mine)
         banner.take_theirs_clicked.connect(self.take_theirs)
@@ -197,14 +242,16 @@ class ConflictController(QObject):
     def keep_mine(self) -> None:
         if self.session is None or self.outcome is None:
             return
-        self.sync.keep_mine(self.session, self.outcome)
+        with self.kept_views():
+            self.sync.keep_mine(self.session, self.outcome)
         self.clear()
         self.resolved.emit("keep-mine")
 
     def take_theirs(self) -> None:
         if self.session is None:
             return
-        self.sync.take_theirs(self.session)
+        with self.kept_views():
+            self.sync.take_theirs(self.session)
         self.clear()
         self.resolved.emit("take-theirs")
 
@@ -231,12 +278,14 @@ class FileSyncHub(QObject):
         self.banner = ConflictBanner(parent)
         self.sync = DocumentSync()
         self.conflicts = ConflictController(self.banner, self.sync, self)
+        self.conflicts.kept_views = self._kept_views
         self.journal = SessionJournal(journal, journal_delay_ms, self)
         self.journal.failed.connect(self.status)
         self.batch_limit = batch_limit
         self.watcher: CorpusWatcher | None = None
         self.session = None
         self._restore_on_open: dict[str, JournalEntry] = {}
+        self._views: list[QPlainTextEdit] = []
 
     # -- the window's calls ------------------------------------------------------------------------
     def set_root(self, root: str | None) -> None:
@@ -262,6 +311,16 @@ class FileSyncHub(QObject):
         self.watcher = watcher
         self.sync.watcher = watcher
 
+    def keep_view_of(self, editor: QPlainTextEdit) -> None:
+        """Keep this editor's cursor and scroll position when the open article is reloaded or merged."""
+        self._views.append(editor)
+
+    def _kept_views(self) -> contextlib.ExitStack:
+        stack = contextlib.ExitStack()
+        for editor in self._views:
+            stack.enter_context(view_kept(editor))
+        return stack
+
     def set_session(self, session, keep_journal: bool = False) -> None:
         """The article on screen (None: closed). The previous one's journal entry goes, unless
         `keep_journal` (it was closed with unsaved edits kept elsewhere)."""
@@ -282,7 +341,7 @@ class FileSyncHub(QObject):
     def check_now(self) -> None:
         """Look at the open article's file now (after a save refused with SaveConflict, say)."""
         if self.session is not None:
-            self._show(self.sync.on_disk_change(self.session))
+            self._follow(self.sync.on_disk_change)
 
     def recovery_entries(self) -> list[JournalEntry]:
         return self.journal.journal.entries()
@@ -339,6 +398,12 @@ class FileSyncHub(QObject):
         else:
             self.index_changed.emit(changed, removed)
 
+    def _follow(self, change) -> None:
+        """Run one DocumentSync call for the open article, keeping the editors' views, and show it."""
+        with self._kept_views():
+            outcome = change(self.session)
+        self._show(outcome)
+
     def _show(self, outcome: SyncOutcome) -> None:
         self.conflicts.show(self.session, outcome)
         if outcome.message and outcome.kind != "clash":
@@ -347,12 +412,12 @@ class FileSyncHub(QObject):
     def _on_changed(self, paths: list[str]) -> None:
         self._index(paths, [])
         if self.session is not None and affects(paths, self.session.path):
-            self._show(self.sync.on_disk_change(self.session))
+            self._follow(self.sync.on_disk_change)
 
     def _on_removed(self, paths: list[str]) -> None:
         self._index([], paths)
         if self.session is not None and affects(paths, self.session.path):
-            self._show(self.sync.on_removed(self.session))
+            self._follow(self.sync.on_removed)
 
     def _on_renamed(self, old: str, new: str) -> None:
         self._index([new], [old])
@@ -360,11 +425,11 @@ class FileSyncHub(QObject):
             return
         moved = renamed_path(self.session.path, old, new)
         if moved is not None:
-            self._show(self.sync.on_renamed(self.session, moved))
+            self._follow(lambda session: self.sync.on_renamed(session, moved))
         elif affects([new], self.session.path):  # another file was renamed over ours
-            self._show(self.sync.on_disk_change(self.session))
+            self._follow(self.sync.on_disk_change)
 
     def _on_rescan(self) -> None:
         self.index_refresh_needed.emit()
         if self.session is not None:
-            self._show(self.sync.on_disk_change(self.session))
+            self._follow(self.sync.on_disk_change)

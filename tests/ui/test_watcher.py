@@ -733,3 +733,28 @@ def test_hub_recovery_restores_the_article_already_open(qtbot, hub, folder):
     Journal().record(article, None, edited(SAMPLE, SetValue("completeness", 0.5)))
     assert hub.offer_recovery(run_dialog=lambda dialog: dialog.DialogCode.Accepted) == str(article)
     assert session.current_bytes() == edited(SAMPLE, SetValue("completeness", 0.5))
+
+
+def test_view_kept_across_a_reload(qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from editor.ui.conflict_banner import view_kept
+
+    editor = QPlainTextEdit()
+    qtbot.addWidget(editor)
+    editor.resize(400, 200)
+    lines = [f"line {i} ☃ 𝄞" for i in range(200)]
+    editor.setPlainText("\n".join(lines))
+    cursor = editor.textCursor()  # inside line 150, far below the change; positions count UTF-16 units
+    cursor.setPosition(len("\n".join(lines[:150]).encode("utf-16-le")) // 2 + 1)
+    editor.setTextCursor(cursor)
+    editor.verticalScrollBar().setValue(120)
+    before = editor.textCursor().position()
+    with view_kept(editor):
+        editor.setPlainText("inserted above\n" + "\n".join(lines))  # what a reload does to the view
+    assert editor.textCursor().position() == before + len("inserted above\n")
+    assert editor.textCursor().block().text() == lines[150]
+    assert editor.verticalScrollBar().value() == 120
+    with view_kept(editor):
+        editor.setPlainText("inserted above\n" + "\n".join(lines) + "\nappended below")
+    assert editor.textCursor().block().text() == lines[150]
