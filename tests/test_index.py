@@ -124,6 +124,8 @@ def test_warm_start_rereads_a_same_size_edit_with_a_new_mtime(corpus, open_index
     stats = idx.refresh()
     assert (stats.read, stats.changed) == (1, 1)
     assert idx.get(path).title == "Zeta"
+    assert paths(idx.search("zeta")) == ["ai/beta.md"] and idx.search("title:beta") == []
+    assert_full_text_sound(idx)
 
 
 def test_warm_start_rereads_a_replaced_file_with_the_same_size_and_mtime(corpus, open_index):
@@ -398,6 +400,16 @@ def test_incremental_changes_from_a_watcher(corpus, open_index, tmp_path):
     assert idx.file_removed(moved).removed == 1
     assert idx.get(moved) is None
 
+    # an article that stops parsing leaves the search
+    alpha = corpus / "ai" / "alpha.md"
+    good = alpha.read_text()
+    alpha.write_text(good.replace('title: "Alpha attention"', 'title: "Alpha attention'))
+    idx.file_changed(alpha)
+    assert idx.get(alpha).error and idx.search("attention") == []
+    alpha.write_text(good)
+    idx.file_changed(alpha)
+    assert paths(idx.search("attention")) == ["ai/alpha.md"]
+
     # a whole folder, paths outside the corpus and inside hidden folders
     article(corpus, "bio/one.md")
     article(corpus, "bio/two.md")
@@ -518,26 +530,32 @@ def test_search_finds_and_ranks(tmp_path, open_index):
     assert paths(idx.search("entanglement", limit=1)) == ["title-hit.md"]
 
 
+def waiting(conn) -> int:
+    """Texts not in the full-text index yet."""
+    return conn.execute("SELECT count(*) FROM files WHERE in_fts = 0 AND file_id IN (SELECT file_id FROM texts)"
+                        ).fetchone()[0]
+
+
 def test_full_text_left_for_later_is_indexed_by_the_first_search(corpus, open_index):
     idx = open_index(corpus)
     idx.refresh(full_text=False)
     conn = idx._conn()
-    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 3
+    assert waiting(conn) == 3
     # changes while texts wait: an edit, a deletion, an addition
     beta = corpus / "ai" / "beta.md"
     beta.write_text(beta.read_text().replace("Recurrent networks", "Convolutional layers"))
     (corpus / "physics" / "gamma.md").unlink()
     article(corpus, "ai/delta.md", body="Recurrent units again.")
     idx.refresh(full_text=False)
-    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 3
+    assert waiting(conn) == 3
     assert paths(idx.search("recurrent")) == ["ai/delta.md"]
     assert paths(idx.search("convolutional")) == ["ai/beta.md"]
     assert idx.search("gamma") == []
-    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 0
+    assert waiting(conn) == 0
     beta.write_text(beta.read_text().replace("Convolutional layers", "Pooling"))
     idx.refresh(full_text=False)
     idx.refresh()  # a refresh that wants full text indexes what waits
-    assert conn.execute("SELECT count(*) FROM pending_text").fetchone()[0] == 0
+    assert waiting(conn) == 0
     assert paths(idx.search("pooling")) == ["ai/beta.md"] and idx.search("convolutional") == []
     assert_full_text_sound(idx)
 

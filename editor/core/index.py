@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from editor.core.errors import CorpusEditorError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_NAME = "corpus-editor"
 # The corpus's own schema file (editor.core.schema.CORPUS_SCHEMA_NAME; not imported here because the
 # schema module pulls in jsonschema, which a warm start does not need).
@@ -72,13 +72,19 @@ CREATE TABLE files(
     errors INTEGER, warnings INTEGER,
     error TEXT, error_line INTEGER, error_code TEXT,
     checked_on TEXT, valid_until TEXT,
-    id_key TEXT
+    id_key TEXT,
+    in_fts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX files_id_key ON files(id_key) WHERE id_key IS NOT NULL;
-CREATE TABLE pending_text(file_id INTEGER PRIMARY KEY, title TEXT, statements TEXT, gaps TEXT, body TEXT);
-CREATE VIRTUAL TABLE fts USING fts5(title, statements, gaps, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE texts(file_id INTEGER PRIMARY KEY, title TEXT, statements TEXT, gaps TEXT, body TEXT);
+CREATE VIRTUAL TABLE fts USING fts5(title, statements, gaps, body, content = 'texts', content_rowid = 'file_id',
+                                    tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
 """
+# The searchable text of each article is kept once, in `texts`; `fts` indexes it (an external-content
+# FTS5 table: snippets read `texts`). `files.in_fts` says whether a row's text is in the index yet: a
+# listing may leave indexing to the first search (`refresh(full_text=False)`). Removing a text from the
+# index needs the text it was indexed with, which is why `texts` changes only after that removal.
 # automerge 8 (default 4): segments are merged in larger steps, a quarter less work while indexing
 # 50,000 articles, for searches a few milliseconds slower.
 
@@ -775,33 +781,36 @@ class CorpusIndex:
                 self._delete_rows(conn, vanished)
             existing = dict(_select_in(conn, "SELECT path, file_id FROM files WHERE path IN ({})",
                                        [r.path for r in results]))
+            if existing:
+                self._drop_texts(conn, list(existing.values()))
             next_id = (conn.execute("SELECT max(file_id) FROM files").fetchone()[0] or 0) + 1
-            updates, inserts, texts, stale_text = [], [], [], []
+            updates, inserts, texts = [], [], []
+            flag = 1 if full_text else 0
             for result in results:
                 values = tuple(result[: len(_COLUMNS)])
                 file_id = existing.get(result.path)
+                has_text = result.text is not None
                 if file_id is None:
                     file_id = next_id
                     next_id += 1
-                    inserts.append((file_id, *values))
+                    inserts.append((file_id, *values, flag if has_text else 0))
                 else:
-                    updates.append((*values, file_id))
-                    stale_text.append((file_id,))
-                if result.text is not None:
+                    updates.append((*values, flag if has_text else 0, file_id))
+                if has_text:
                     texts.append((file_id, *result.text))
-            if stale_text:
-                conn.executemany("DELETE FROM fts WHERE rowid = ?", stale_text)
-                conn.executemany("DELETE FROM pending_text WHERE file_id = ?", stale_text)
             if updates:
                 assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
-                conn.executemany(f"UPDATE files SET {assignments} WHERE file_id = ?", updates)
+                conn.executemany(f"UPDATE files SET {assignments}, in_fts = ? WHERE file_id = ?", updates)
             if inserts:
-                marks = ", ".join("?" * (len(_COLUMNS) + 1))
-                conn.executemany(f"INSERT INTO files(file_id, {', '.join(_COLUMNS)}) VALUES ({marks})", inserts)
+                marks = ", ".join("?" * (len(_COLUMNS) + 2))
+                conn.executemany(f"INSERT INTO files(file_id, {', '.join(_COLUMNS)}, in_fts) VALUES ({marks})",
+                                 inserts)
             if texts:
-                table = "fts(rowid," if full_text else "pending_text(file_id,"
-                conn.executemany(f"INSERT INTO {table} title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
+                conn.executemany("INSERT INTO texts(file_id, title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
                                  texts)
+                if full_text:
+                    conn.executemany("INSERT INTO fts(rowid, title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
+                                     texts)
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -813,6 +822,19 @@ class CorpusIndex:
             stats.removed += len(vanished)
             stats.removed_paths.extend(vanished)
 
+    @staticmethod
+    def _drop_texts(conn: sqlite3.Connection, file_ids: list[int]) -> None:
+        """Take these rows' texts out of the full-text index (with the text they were indexed with)
+        and out of `texts`."""
+        for start in range(0, len(file_ids), 500):
+            part = file_ids[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            conn.execute("INSERT INTO fts(fts, rowid, title, statements, gaps, body) "
+                         "SELECT 'delete', t.file_id, t.title, t.statements, t.gaps, t.body FROM texts t "
+                         f"JOIN files f ON f.file_id = t.file_id WHERE f.in_fts = 1 AND t.file_id IN ({marks})",
+                         part)
+            conn.execute(f"DELETE FROM texts WHERE file_id IN ({marks})", part)
+
     def _delete(self, conn: sqlite3.Connection, paths: list[str]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -823,23 +845,23 @@ class CorpusIndex:
                 conn.execute("ROLLBACK")
             raise
 
-    @staticmethod
-    def _delete_rows(conn: sqlite3.Connection, paths: list[str]) -> None:
-        ids = [(file_id,) for (file_id,) in _select_in(conn, "SELECT file_id FROM files WHERE path IN ({})", paths)]
-        conn.executemany("DELETE FROM fts WHERE rowid = ?", ids)
-        conn.executemany("DELETE FROM pending_text WHERE file_id = ?", ids)
-        conn.executemany("DELETE FROM files WHERE file_id = ?", ids)
+    def _delete_rows(self, conn: sqlite3.Connection, paths: list[str]) -> None:
+        ids = [file_id for (file_id,) in _select_in(conn, "SELECT file_id FROM files WHERE path IN ({})", paths)]
+        self._drop_texts(conn, ids)
+        conn.executemany("DELETE FROM files WHERE file_id = ?", [(i,) for i in ids])
 
     @staticmethod
     def _index_pending_text(conn: sqlite3.Connection) -> None:
-        """Move texts left out of the full-text index (`refresh(full_text=False)`) into it."""
-        if conn.execute("SELECT 1 FROM pending_text LIMIT 1").fetchone() is None:
+        """Index the texts a listing left out (`refresh(full_text=False)`)."""
+        if conn.execute("SELECT 1 FROM files WHERE in_fts = 0 AND file_id IN (SELECT file_id FROM texts) "
+                        "LIMIT 1").fetchone() is None:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute("INSERT INTO fts(rowid, title, statements, gaps, body) "
-                         "SELECT file_id, title, statements, gaps, body FROM pending_text")
-            conn.execute("DELETE FROM pending_text")
+                         "SELECT t.file_id, t.title, t.statements, t.gaps, t.body FROM texts t "
+                         "JOIN files f ON f.file_id = t.file_id WHERE f.in_fts = 0")
+            conn.execute("UPDATE files SET in_fts = 1 WHERE in_fts = 0 AND file_id IN (SELECT file_id FROM texts)")
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
