@@ -33,6 +33,8 @@ def run_gui(argv: list[str]) -> int:
         print(f"corpus-editor: {exc}", file=sys.stderr)
         return 2
     window = MainWindow(settings, remember=not args.screenshot)
+    if args.screenshot:
+        window.ask_unsaved = lambda _session: "discard"  # a screenshot edits nothing and never asks
     window.open_corpus(root, open_path=article)
     if args.screenshot:
         ok = take_screenshot(window, args.screenshot)

@@ -70,6 +70,7 @@ class ArticleSession(QObject):
         self.saved_bytes = b""
         self.deleted_on_disk = False  # the file is gone: the buffer is kept, saving recreates it
         self._raw_text = ""
+        self._saved_raw_text = ""  # saved_bytes decoded leniently, as raw mode shows them
         self._bom = False
         self._was_dirty = False
         self.load()
@@ -77,7 +78,7 @@ class ArticleSession(QObject):
     # -- loading --------------------------------------------------------------------------------
     def load(self) -> None:
         data, self.identity = read_with_identity(self.path)
-        self.saved_bytes = data
+        self._set_saved(data)
         self.deleted_on_disk = False
         self._adopt_bytes(data)
         self.undo_stack.clear()
@@ -93,6 +94,10 @@ class ArticleSession(QObject):
             self.error = exc
             self._raw_text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
 
+    def _set_saved(self, data: bytes) -> None:
+        self.saved_bytes = data
+        self._saved_raw_text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+
     # -- state ----------------------------------------------------------------------------------
     @property
     def text(self) -> str:
@@ -101,6 +106,9 @@ class ArticleSession(QObject):
     def current_bytes(self) -> bytes:
         if self.doc is not None:
             return self.doc.to_bytes()
+        if self._raw_text == self._saved_raw_text:
+            # untouched: the file's own bytes, even where the lenient decoding could not show them
+            return self.saved_bytes
         return (("\ufeff" if self._bom else "") + self._raw_text).encode("utf-8")
 
     @property
@@ -172,7 +180,7 @@ class ArticleSession(QObject):
         data = self.current_bytes()
         self.identity = safe_save(self.path, data, None if force else self.identity,
                                   allow_missing=force or self.deleted_on_disk)
-        self.saved_bytes = data
+        self._set_saved(data)
         self.deleted_on_disk = False
         self.undo_stack.setClean()
         self.saved.emit()
@@ -182,7 +190,7 @@ class ArticleSession(QObject):
     def adopt_merge(self, text: str, disk_bytes: bytes, identity: FileIdentity) -> None:
         """The file on disk is now `disk_bytes`: make it the saved base, and `text` (my edits merged
         onto it) the unsaved text, as one undoable step. Saving then writes the merge over that file."""
-        self.saved_bytes = disk_bytes
+        self._set_saved(disk_bytes)
         self.identity = identity
         self.deleted_on_disk = False
         self.undo_stack.resetClean()

@@ -348,3 +348,15 @@ def test_tab_walks_the_panels_left_to_right_and_back_to_the_start(make_window, c
     assert order == sorted(order)
     QTest.keyClick(window.corpus_panel.search, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is window.body_panel.preview
+
+
+def test_an_undecodable_file_opens_raw_and_is_not_counted_as_edited(make_window, corpus, qtbot):
+    bad = corpus / "ai" / "latin1.md"
+    data = "---\nid: latin\ntitle: Caf\xe9\n---\nBody \xe9t\xe9.\n".encode("latin-1")
+    bad.write_bytes(data)
+    window = make_window(corpus, bad)
+    assert window.session.raw_mode and not window.session.is_dirty
+    assert window.session.diff() == ""
+    assert not window.isWindowModified()
+    window.actions.next_article.trigger()
+    assert window.answers.asked == [] and bad.read_bytes() == data
