@@ -2,14 +2,25 @@
 
 One database per corpus lives in the user cache folder (`platformdirs`, so `XDG_CACHE_HOME` is
 respected), named by a hash of the corpus's absolute path. It holds a row per file (stat identity,
-summary fields, error and warning counts, the parse error of an unreadable article) and an FTS5 table
-over titles, statements, known gaps and bodies.
+summary fields, error and warning counts, the parse error of an unreadable article), the searchable
+text of each article, and an FTS5 index over titles, statements, known gaps and bodies (bm25 ranking,
+snippets).
 
 A cold scan reads every file, spread over processes (`editor.core.scan`). A warm start only stats the
 files and re-reads those whose size, mtime or inode changed (and the few whose counts depend on today's
 date and whose day has come, see `scan.Checker.valid_until`); vanished files are dropped. A cache that
 is corrupt, locked, from another version of the index, or built with other rules or another schema is
-never trusted: it is deleted and rebuilt.
+never trusted: it is deleted and rebuilt (damage in the full-text tables, which are not checked page by
+page on opening, is found when searching or writing and resets the cache too).
+
+    index = CorpusIndex(root)                  # cache_dir=None: the user cache folder
+    index.refresh(progress)                    # -> ScanStats; progress(done, total) may return False
+    index.rows(where=["language=en"], stale_days=180, sort="-last_verified")   # -> list[Row]
+    index.search("open-source models")         # ranked, with snippets
+    index.get(path)                            # -> Row | None
+    index.file_changed(path); index.file_removed(path); index.file_renamed(old, new)
+    index.update_paths(changed, removed)       # many at once, folders too
+    index.close()
 
 Thread use: build or refresh in a worker thread, query from the GUI thread. Each thread gets its own
 connection (WAL mode lets readers and one writer work at once); writes are serialized by a lock.
