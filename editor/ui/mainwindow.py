@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.errors import SaveConflict
+from editor.core.errors import CorpusEditorError, SaveConflict
 from editor.core.problems import Problem
+from editor.ui import theme
 from editor.ui.actions import create_actions
 from editor.ui.body.panel import BodyPanel
 from editor.ui.corpus.bump import DEFAULT_DATE_FIELDS, BatchBumpCommand, BumpPlanSet, plan_bump
@@ -112,7 +113,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.path_label = QLabel()
         self.problem_label = QLabel()
+        self.schema_label = QLabel()
+        self.schema_label.hide()
         self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addWidget(self.schema_label, 2)
         self.statusBar().addPermanentWidget(self.problem_label)
         self._connect()
         self._restore_settings()
@@ -246,12 +250,18 @@ class MainWindow(QMainWindow):
         try:
             self.schema = load_schema(self.root)
             self.rule_config = rules.RuleConfig.from_schema(self.schema)
-        except Exception as exc:
-            self.schema, self.rule_config = None, None
-            self.statusBar().showMessage(f"Schema: {exc}", 10000)
-            return
+        except (CorpusEditorError, OSError, ValueError) as exc:
+            # a broken .corpus-schema.yaml must not stop the window: edit with the default schema, say so
+            self.schema, self.rule_config = load_schema(None), rules.RuleConfig()
+            self.form.set_schema(self.schema)
+            self.schema_label.setText(f"Corpus schema not used (the default is): {exc}")
+            self.schema_label.setToolTip(str(exc))
+            self.schema_label.setStyleSheet(f"color: {theme.error_color().name()};")
+            self.schema_label.show()
+        else:
+            self.form.set_schema(self.schema)
+            self.schema_label.hide()
         self.corpus_panel.model.stale_days = self.rule_config.stale_warning_days
-        self.form.set_schema(self.schema)
 
     def _on_corpus_refreshed(self, *_args) -> None:
         if self.session is None and not self._pending_open:

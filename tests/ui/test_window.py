@@ -360,3 +360,10 @@ def test_an_undecodable_file_opens_raw_and_is_not_counted_as_edited(make_window,
     assert not window.isWindowModified()
     window.actions.next_article.trigger()
     assert window.answers.asked == [] and bad.read_bytes() == data
+
+
+def test_a_broken_corpus_schema_falls_back_to_the_default_and_says_so(make_window, corpus):
+    (corpus / ".corpus-schema.yaml").write_text("schema: [unclosed\n")
+    window = make_window(corpus)
+    assert window.session is not None and window.schema is not None
+    assert window.schema_label.isVisible() and "malformed YAML" in window.schema_label.text()
