@@ -40,7 +40,10 @@ class CorpusRow:
         return age is not None and age > days
 
     def search_text(self) -> str:
-        return f"{self.id}\n{self.title}\n{os.path.basename(self.path)}".casefold()
+        text = self.__dict__.get("_search_text")
+        if text is None:  # asked once per row per keystroke in quick open: keep it
+            text = self.__dict__["_search_text"] = f"{self.id}\n{self.title}\n{os.path.basename(self.path)}".casefold()
+        return text
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
