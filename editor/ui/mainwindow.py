@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
         if not s.is_dirty:
             self.statusBar().showMessage("No changes to save", 3000)
             return True
+        self.touch_on_save(s)
         try:
             s.save()
         except SaveConflict as exc:
@@ -475,6 +476,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {os.path.basename(s.path)}", 3000)
         self._update_title()
         return True
+
+    def touch_on_save(self, session: ArticleSession, today: dt.date | None = None) -> None:
+        """Schema hint `x-on-save: today` on a top-level date field (e.g. `updated`): saving a changed
+        article sets it to today, in the file's own form, as an undoable edit. Only fields present."""
+        if self.schema is None or session.doc is None:
+            return
+        from editor.core.edits import SetValue
+        from editor.core.errors import EditError
+        from editor.core.schema import date_value
+
+        today = today or dt.date.today()
+        for name, value in list(session.doc.data.items()):
+            sub = self.schema.field((name,)) if isinstance(name, str) else None
+            if not sub or sub.get("x-on-save") != "today" or date_value(value) == today:
+                continue
+            new = today if isinstance(value, dt.date) else today.isoformat()
+            try:
+                session.apply(SetValue((name,), new))
+            except (EditError, CorpusEditorError) as exc:
+                self.statusBar().showMessage(f"{name} not updated on save: {exc}", 8000)
 
     def review_changes(self) -> None:
         s = self.session

@@ -367,3 +367,23 @@ def test_a_broken_corpus_schema_falls_back_to_the_default_and_says_so(make_windo
     window = make_window(corpus)
     assert window.session is not None and window.schema is not None
     assert window.schema_label.isVisible() and "malformed YAML" in window.schema_label.text()
+
+
+def test_schema_hint_updates_a_date_on_save(make_window, corpus, qtbot):
+    import datetime as dt
+
+    (corpus / ".corpus-schema.yaml").write_text(
+        "extends: default\nschema:\n  properties:\n    updated:\n      x-on-save: today\n")
+    path = corpus / ARTICLE
+    original = path.read_bytes()
+    window = make_window(corpus, path)
+    assert not window.schema_label.isVisible()
+    type_in_body(qtbot, window, "New ")
+    assert window.save()
+    today = dt.date.today().isoformat().encode()
+    cut = body_start(original)
+    expected = original[:cut] + b"New " + original[cut:]
+    expected = expected.replace(b'updated: "2026-04-02"', b'updated: "' + today + b'"', 1)
+    assert path.read_bytes() == expected
+    window.actions.undo.trigger()  # the touch is an edit of its own
+    assert b'updated: "2026-04-02"' in window.session.current_bytes()
