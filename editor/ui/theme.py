@@ -47,8 +47,10 @@ def _dark_palette() -> QPalette:
 
 
 def apply_theme(app: QApplication, scheme: str = "system") -> None:
-    """Fusion style, the system palette (or a forced light/dark one), calm spacing."""
-    app.setStyle("Fusion")
+    """The platform's own style and palette (so light/dark follow the system), or Fusion with a forced
+    light/dark palette; calm spacing either way."""
+    if scheme != "system" or app.style().name().lower() == "windows":  # the legacy style knows no dark
+        app.setStyle("Fusion")
     if scheme == "dark":
         app.setPalette(_dark_palette())
     elif scheme == "light":

@@ -387,3 +387,25 @@ def test_schema_hint_updates_a_date_on_save(make_window, corpus, qtbot):
     assert path.read_bytes() == expected
     window.actions.undo.trigger()  # the touch is an edit of its own
     assert b'updated: "2026-04-02"' in window.session.current_bytes()
+
+
+def test_dark_palette_recolours_marks_and_the_editor(make_window, corpus, qtbot):
+    from editor.ui import theme
+
+    app = QApplication.instance()
+    original_palette, original_style = app.palette(), app.style().name()
+    window = make_window(corpus, corpus / ARTICLE)
+    light_stale = theme.stale_color()
+    try:
+        theme.apply_theme(app, "dark")
+        assert theme.is_dark()
+        assert theme.stale_color() != light_stale
+        heading = window.body_panel.editor.document().findBlockByNumber(0)
+        ranges = heading.layout().formats()
+        char_format = ranges[0].format
+        color = char_format.foreground().color()
+        assert color.lightness() > 128  # a light heading colour on the dark background
+    finally:
+        app.setPalette(original_palette)
+        app.setStyle(original_style)
+    assert not theme.is_dark()
