@@ -61,16 +61,24 @@ def _open(path: str) -> tuple[ArticleDocument, FileIdentity] | None:
     return None
 
 
-def run_get(args) -> int:
+def _open_field(args) -> tuple[tuple, ArticleDocument, FileIdentity] | int:
+    """The parsed field path and the opened article, or the exit status to return."""
     try:
         path = parse_path(args.field)
     except FieldPathError as exc:
-        print(f"corpus-editor get: {exc.message}", file=sys.stderr)
+        print(f"corpus-editor {args._command}: {exc.message}", file=sys.stderr)
         return 2
     opened = _open(args.file)
     if opened is None:
         return 1
-    doc, _ = opened
+    return (path, *opened)
+
+
+def run_get(args) -> int:
+    opened = _open_field(args)
+    if isinstance(opened, int):
+        return opened
+    path, doc, _ = opened
     try:
         value = doc.get(path)
     except FieldPathError as exc:
@@ -104,15 +112,10 @@ def typed_value(doc: ArticleDocument, path, text: str, force: bool) -> Any:
 
 
 def run_set(args) -> int:
-    try:
-        path = parse_path(args.field)
-    except FieldPathError as exc:
-        print(f"corpus-editor set: {exc.message}", file=sys.stderr)
-        return 2
-    opened = _open(args.file)
-    if opened is None:
-        return 1
-    doc, identity = opened
+    opened = _open_field(args)
+    if isinstance(opened, int):
+        return opened
+    path, doc, identity = opened
     try:
         if not doc.has(path) and (len(path) == 1 or doc.has(path[:-1])) and isinstance(path[-1], int):
             raise FieldPathError(f"no field {args.field}: use an index inside the list")
