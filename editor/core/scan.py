@@ -1,12 +1,16 @@
-"""The index's scanner: walk a corpus folder and read each article's summary, fast.
+"""The index's scanner: read one article's summary, counts and searchable text, fast.
 
 `ArticleDocument` keeps a position for every node, which an editor needs and a listing does not. Here
-the front matter goes through libyaml's C parser and composer (`yaml.CParser`) with a resolver and a
-constructor that give exactly the values `ArticleDocument.data` holds (the YAML 1.2 core schema plus
-dates, see `editor.core.yamltree.resolve_plain`): about four times faster. Anything the fast path does
-not handle identically (tags, aliases, duplicate keys, deep nesting, a front matter that is not a
-mapping, any YAML error) is handed to `ArticleDocument`, so the two always agree on what is an article,
-on its values, and on the message and line of its error.
+the front matter goes through libyaml's C parser and composer (`yaml.CParser`) with a constructor that
+gives exactly the values `ArticleDocument.data` holds (the YAML 1.2 core schema plus dates, see
+`editor.core.yamltree.resolve_plain`): about three times faster. Anything the fast path does not handle
+identically (tags, aliases, duplicate keys, deep nesting, a front matter that is not a mapping, any YAML
+error) is handed to `ArticleDocument`, so the two always agree on what is an article, on its values, and
+on the message and line of its error.
+
+Errors and warnings are counted by `editor.core.rules.check_document`, as `validate` finds them. Two
+things keep that cheap: the document is given without its position tree (counts need no line numbers),
+and a compiled check proves most documents valid against the schema without running jsonschema.
 
 Everything here is plain data that crosses process boundaries: `scan_files` runs in worker processes
 for a cold scan, `ScanResult` tuples come back.
