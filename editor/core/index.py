@@ -566,11 +566,13 @@ class CorpusIndex:
 
     # -- identity of the code and configuration --------------------------------------------------------
     def fingerprint(self) -> str:
-        """A hash of what decides a row's content besides the file: the scanner and rules code, the
-        default schema and the corpus's own schema file. Another fingerprint means a full re-read."""
+        """A hash of what decides a row's content besides the file: the scanner and rules code (its
+        source, and the package version where the source is not on disk), the default schema and the
+        corpus's own schema file. Another fingerprint means a full re-read."""
+        from editor import __version__
         from editor.paths import resource
 
-        digest = hashlib.sha256(f"{SCHEMA_VERSION}:{sys.version_info[:2]}".encode())
+        digest = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}:{sys.version_info[:2]}".encode())
         core = Path(__file__).resolve().parent
         for path in [*(core / name for name in _CORE_MODULES), resource("schema.yaml"),
                      self.root / CORPUS_SCHEMA_NAME]:
