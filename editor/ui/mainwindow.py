@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
             if self.session is not None and self.session.path == path and self.session.is_dirty:
                 raise ValueError("open with unsaved changes: save or discard them first")
 
-        return plan_bump(paths, fields, date, refuse_unsaved)
+        return plan_bump(paths, fields, date, refuse_unsaved, self.root)
 
     def confirm_bump(self, paths: list[str]) -> BumpPlanSet | None:
         """Show the bump dialog (diff first); the plan to apply, or None (tests replace this method)."""

@@ -63,7 +63,7 @@ class BumpPlanSet:
 
 
 def plan_bump(paths: Iterable[str], fields: list[str], date: dt.date,
-              current_text: Callable[[str], bytes | None] | None = None) -> BumpPlanSet:
+              current_text: Callable[[str], bytes | None] | None = None, root: str | None = None) -> BumpPlanSet:
     """What bumping `fields` to `date` would write to each file. Reads files; writes nothing.
 
     `current_text(path)` may refuse a file (return None is fine; raise ValueError with a reason),
@@ -93,7 +93,7 @@ def plan_bump(paths: Iterable[str], fields: list[str], date: dt.date,
             continue
         plan.new = doc.to_bytes()
         if plan.new != plan.old:
-            name = os.path.basename(plan.path)
+            name = os.path.relpath(plan.path, root) if root else os.path.basename(plan.path)
             old_text = plan.old.decode("utf-8", errors="replace").lstrip("\ufeff")
             plan.diff = "".join(difflib.unified_diff(
                 old_text.splitlines(keepends=True), doc.text.splitlines(keepends=True),
