@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ruamel.yaml import YAML  # noqa: E402
+from ruamel.yaml import YAML
 
-from editor.cli import main as cli_main  # noqa: E402
-from tests.bench.generate import generate_corpus  # noqa: E402
+from editor.cli import main as cli_main
+from tests.bench.generate import generate_corpus
 
 
 def naive_round_trip(folder: Path) -> int:
@@ -60,7 +60,8 @@ def main() -> None:
         status = cli_main(["bump", "--date", "2026-11-28", str(bump_dir)])
         bump = time.perf_counter() - started
 
-        changed = sum(1 for p in bump_dir.rglob("*.md") if p.read_bytes() != (base / p.relative_to(bump_dir)).read_bytes())
+        changed = sum(1 for p in bump_dir.rglob("*.md")
+                      if p.read_bytes() != (base / p.relative_to(bump_dir)).read_bytes())
     print(f"articles: {args.n} (naive round trip rewrote {done}; bump exit {status}, changed {changed})")
     print(f"naive ruamel load+dump: {naive:.2f} s ({naive / args.n * 1000:.2f} ms/article)")
     print(f"corpus-editor bump:     {bump:.2f} s ({bump / args.n * 1000:.2f} ms/article)")
