@@ -189,3 +189,14 @@ def test_down_from_search_goes_to_the_list_and_escape_clears(make_window, corpus
     panel.search.setFocus()
     QTest.keyClick(panel.search, Qt.Key.Key_Escape)
     assert panel.search.text() == "" and panel.proxy.rowCount() == 12
+
+
+def test_the_list_fills_while_a_first_build_runs(make_window, corpus, qtbot):
+    window = make_window(corpus)
+    panel = window.corpus_panel
+    panel.model.set_rows([])
+    panel._last_partial = 0.0  # the last partial reload was long ago
+    panel._on_progress(5, 100)
+    assert panel.model.rowCount() == 12 and panel.progress.value() == 5
+    panel._on_progress(6, 100)  # too soon for another reload
+    assert panel.progress.value() == 6

@@ -25,7 +25,7 @@ def _open_index(root: str, cache_dir: str | None):
 
 class IndexWorker(QObject):
     progress = Signal(int, int)  # done, total
-    finished = Signal(float)  # seconds
+    finished = Signal(float, object)  # seconds, the fresh rows (list[CorpusRow]), read in this thread
     failed = Signal(str)
 
     def __init__(self, root: str, cache_dir: str | None = None, rescan: bool = False):
@@ -53,12 +53,14 @@ class IndexWorker(QObject):
             index = _open_index(self.root, self.cache_dir)
             try:
                 index.refresh(progress=self._progress, rescan=self.rescan)
+                # read the rows here too: 50,000 of them take the GUI thread most of a second
+                rows = [row_from_index(entry, self.root) for entry in index.rows(include_non_articles=True)]
             finally:
                 index.close()
         except Exception as exc:
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
-        self.finished.emit(time.perf_counter() - started)
+        self.finished.emit(time.perf_counter() - started, rows)
 
 
 class CorpusSource(QObject):
@@ -79,6 +81,7 @@ class CorpusSource(QObject):
         self.refreshing = False
         self.closed = False
         self.last_error = ""
+        self._fresh_rows: list[CorpusRow] | None = None
 
     def _abs(self, path: Any) -> str:
         path = os.fspath(path)
@@ -91,6 +94,8 @@ class CorpusSource(QObject):
         """The rows the index holds now; none (and `last_error` says why) if the cache cannot be read."""
         if self.closed:
             return []
+        if self._fresh_rows is not None:  # just read by the worker that refreshed the index
+            return list(self._fresh_rows)
         try:
             entries = self.index.rows(include_non_articles=True)
         except CorpusEditorError as exc:  # a damaged cache is reset by the index: the next refresh rebuilds it
@@ -155,10 +160,12 @@ class CorpusSource(QObject):
             self._worker = None
         self.refreshing = False
 
-    def _on_finished(self, seconds: float) -> None:
+    def _on_finished(self, seconds: float, rows: list[CorpusRow]) -> None:
         self._stop_thread()
         if not self.closed:
+            self._fresh_rows = rows
             self.refresh_finished.emit(seconds)
+            self._fresh_rows = None
 
     def _on_failed(self, message: str) -> None:
         self._stop_thread()

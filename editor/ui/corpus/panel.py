@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -38,6 +39,8 @@ from editor.ui.corpus.rows import DEFAULT_STALE_DAYS
 ALL_CATEGORIES = "All categories"
 ANY_CONFIDENCE = "Any confidence"
 SEARCH_DELAY_MS = 200
+PARTIAL_RELOAD_S = 2.0  # while the index builds, show what it has read at most this often,
+PARTIAL_RELOAD_ROWS = 2500  # until this many rows show (bigger reloads would stall typing)
 
 
 class CorpusTable(QTableView):
@@ -59,6 +62,8 @@ class CorpusPanel(QWidget):
     def __init__(self, parent=None, today: dt.date | None = None, stale_days: int = DEFAULT_STALE_DAYS):
         super().__init__(parent)
         self.source: CorpusSource | None = None
+        self._last_partial = 0.0
+        self._partial_cost = 0.0
         self.model = CorpusTableModel(self, today=today, stale_days=stale_days)
         self.proxy = CorpusFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -197,6 +202,8 @@ class CorpusPanel(QWidget):
     def start_refresh(self) -> None:
         if self.source is None:
             return
+        self._last_partial = time.monotonic()
+        self._partial_cost = 0.0
         self.progress.setRange(0, 0)
         self.progress.show()
         self.source.start_refresh()
@@ -205,6 +212,14 @@ class CorpusPanel(QWidget):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
+        # a first build fills the list as it goes, reloading less often as the reloads get dearer
+        now = time.monotonic()
+        if (self.model.rowCount() < PARTIAL_RELOAD_ROWS
+                and now - self._last_partial >= max(PARTIAL_RELOAD_S, 4 * self._partial_cost)):
+            started = time.monotonic()
+            self.reload_rows()
+            self._partial_cost = time.monotonic() - started
+            self._last_partial = time.monotonic()
 
     def _on_refreshed(self, seconds: float) -> None:
         self.progress.hide()
