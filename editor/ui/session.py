@@ -7,6 +7,7 @@ redo give back the very bytes. "Dirty" is a comparison of texts, never a flag se
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 
@@ -17,6 +18,7 @@ from editor.core import edits
 from editor.core.document import ArticleDocument, TextEdit
 from editor.core.errors import ArticleError
 from editor.core.files import FileIdentity, read_with_identity, safe_save
+from editor.core.source import LineMap
 
 _TYPING_ID = 1001
 
@@ -147,9 +149,8 @@ class ArticleSession(QObject):
         op = edits.ReplaceText(text)
         edit = edits.text_diff(old, text)
         applied = edits.AppliedEdit(op, edit, "Typing")
-        self._replay(edit)
+        self._replay(edit)  # notifies
         self.undo_stack.push(_EditCommand(self, applied, merge_typing))
-        self._notify()
 
     def set_body(self, body: str) -> None:
         if self.doc is None:
@@ -158,6 +159,11 @@ class ArticleSession(QObject):
 
     def _replay(self, edit: TextEdit) -> None:
         text = edit.apply(self.text)
+        doc = self._body_edited(edit, text)
+        if doc is not None:
+            self.doc, self.error = doc, None
+            self._notify()
+            return
         data = (("\ufeff" if self._bom else "") + text).encode("utf-8")
         try:
             doc = ArticleDocument.from_bytes(data, self.path)
@@ -166,6 +172,23 @@ class ArticleSession(QObject):
         else:
             self.doc, self.error = doc, None
         self._notify()
+
+    def _body_edited(self, edit: TextEdit, text: str) -> ArticleDocument | None:
+        """Typing in the body: the front matter text is untouched, so its parse is too. Reuse it rather
+        than re-parse the YAML on every keystroke (30 ms for an article with 1,000 facts)."""
+        doc = self.doc
+        if doc is None:
+            return None
+        source = doc.source
+        start = source.body_start
+        # the closing `---` line must end before the edit, or text typed after it would change it
+        if edit.offset < start or start == 0 or source.text[start - 1] != "\n":
+            return None
+        new = ArticleDocument.__new__(ArticleDocument)
+        new.__dict__.update(doc.__dict__)  # path, root, data: unchanged
+        new.source = dataclasses.replace(source, text=text)
+        new.lines = LineMap(text)
+        return new
 
     def _notify(self) -> None:
         self.changed.emit()

@@ -200,3 +200,29 @@ def test_selecting_a_fact_in_the_form_scrolls_the_preview_to_it(qtbot, tmp_path)
     panel.show_item("atomic_facts[1]")
     assert bar.value() > 0
     panel.show_item("title")  # not a list item: nothing moves
+
+
+def test_typing_in_the_body_reuses_the_front_matter_parse_and_agrees_with_a_full_parse(qtbot, tmp_path):
+    for newline, bom in (("\n", False), ("\r\n", True)):
+        path = tmp_path / f"a{len(newline)}.md"
+        data = ARTICLE.replace("\n", newline).encode()
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+        session = ArticleSession(path)
+        root = session.doc.root
+        session.set_body("New body" + newline + "## Heading" + newline)
+        assert session.doc.root is root  # not re-parsed
+        full = ArticleDocument.from_bytes(session.current_bytes(), str(path))
+        assert session.doc.text == full.text and session.doc.data == full.data and session.doc.body == full.body
+        assert session.doc.body_line == full.body_line and session.doc.line_of("title") == full.line_of("title")
+        assert session.current_bytes().startswith(b"\xef\xbb\xbf") == bom
+        session.undo_stack.undo()
+        assert session.current_bytes() == path.read_bytes()
+
+
+def test_text_typed_after_an_unterminated_closing_line_is_parsed_again(qtbot, tmp_path):
+    path = tmp_path / "bare.md"
+    path.write_bytes(b"---\nid: x\n---")
+    session = ArticleSession(path)
+    assert session.doc.body == ""
+    session.set_text(session.text + "more")  # the closing line becomes '---more': no longer closed
+    assert session.raw_mode
