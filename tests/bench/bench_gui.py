@@ -99,9 +99,36 @@ def bench_preview_and_typing(tmp: Path) -> None:
         waits.append(panel.last_render_ms)
         del burst
     QTest.keyClick(editor, Qt.Key.Key_Space)
-    print(f"keystroke handling (edit + re-parse + highlight): {ms(key_times)}")
+    print(f"keystroke handling (session edit + highlight + outline): {ms(key_times)}")
     print(f"worst extra wait for a keystroke arriving during a render: {max(waits):.1f} ms "
           f"(a render happens only after {panel.preview_timer.interval()} ms without typing)")
+    dispose(panel)
+
+    # the same with a heavy front matter: 1,000 fact-like items (typing must not re-parse them)
+    data = path.read_text(encoding="utf-8")
+    cut = data.index("\n---\n", 3) + 1
+    facts = "".join(f"  - id: fact-bench-{i:04d}\n    statement: >-\n      Statement {i}: {PARAGRAPH[:90]}\n"
+                    f"      {PARAGRAPH[90:170]}\n    source_url: https://example.org/{i}\n    confidence: high\n"
+                    for i in range(1000))
+    big = path.with_name("thousand-facts.md")
+    big.write_text(data[:cut] + "x_bench_facts:\n" + facts + data[cut:], encoding="utf-8")
+    session = ArticleSession(big)
+    panel = BodyPanel()
+    panel.resize(700, 900)
+    panel.set_session(session)
+    panel.show()
+    editor = panel.editor
+    editor.setFocus()
+    cursor = editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
+    key_times = []
+    for ch in text * 2:
+        started = time.perf_counter()
+        QTest.keyClick(editor, ch)
+        key_times.append((time.perf_counter() - started) * 1000)
+    print(f"keystroke handling, {big.stat().st_size // 1024} KB article with 1,000 fact-like items in its front "
+          f"matter: {ms(key_times)}")
     dispose(panel)
 
 
