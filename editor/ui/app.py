@@ -25,7 +25,7 @@ def create_app(argv: list[str] | None = None, scheme: str = "system") -> QApplic
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication([sys.argv[0] if sys.argv else "corpus-editor", *(argv or [])])
         app.setApplicationDisplayName("Corpus Editor")
-        app.setDesktopFileName("io.github.corpus_editor.CorpusEditor")
+        app.setDesktopFileName("org.corpuseditor.CorpusEditor")  # packaging/*.desktop
     theme.apply_theme(app, scheme)
     return app
 

@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         self.body_panel.fact_clicked.connect(lambda n: self.form.focus_field(f"atomic_facts[{n}]"))
         self.form.item_selected.connect(self.body_panel.show_item)
         app = QApplication.instance()
+        self._watching_focus = app is not None
         if app is not None:
             app.focusChanged.connect(self._on_focus_changed)
 
@@ -554,6 +555,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
+        app = QApplication.instance()
+        if app is not None and self._watching_focus:
+            app.focusChanged.disconnect(self._on_focus_changed)
+            self._watching_focus = False
         if self.source is not None:
             self.source.close()
             self.source = None
