@@ -14,11 +14,10 @@ from editor.core import rules, schema
 from editor.core.document import ArticleDocument
 from editor.core.errors import ArticleError, NotAnArticle
 from editor.core.index import CORPUS_SCHEMA_NAME, is_candidate
+from editor.core.quickvalid import _TYPE_TESTS, compile_validity
 from editor.core.scan import (
-    _TYPE_TESTS,
     Checker,
     _ScannedDocument,
-    compile_validity,
     read_article,
     scan_file,
 )

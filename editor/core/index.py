@@ -211,7 +211,7 @@ class Row(NamedTuple):
     facts: int
     sources: int  # primary + secondary
     gaps: int
-    errors: int | None  # None when the rules were not available
+    errors: int | None  # None for files that are not articles
     warnings: int | None
     error: str | None  # why the file is not a readable article (or not an article at all)
     error_line: int | None

@@ -43,6 +43,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from editor.core.errors import ArticleError, CorpusEditorError
 from editor.core.fieldpath import format_path, parse_path
+from editor.core.quickvalid import compile_validity
 from editor.core.source import LineMap
 from editor.core.yamltree import parse_tree, to_python
 from editor.paths import resource
@@ -128,6 +129,7 @@ def _format_checker() -> FormatChecker:
 
 
 FORMAT_CHECKER = _format_checker()
+_NOT_COMPILED = object()
 
 
 # -- plain values as JSON values ------------------------------------------------------------------------
@@ -416,13 +418,21 @@ class Schema:
         # subschema it descends into, and hints are most of them
         self.validator = Draft202012Validator(strip_hints(json_schema), format_checker=FORMAT_CHECKER)
         self._sub_validators: dict[int, Any] = {}
+        self._quick_valid: Any = _NOT_COMPILED  # compiled on first use: see editor.core.quickvalid
 
     def __repr__(self) -> str:
         return f"<Schema from {', '.join(self.sources) or 'memory'}>"
 
     # -- structure ------------------------------------------------------------------------------
     def iter_errors(self, data: dict) -> Iterable[ValidationError]:
-        """jsonschema errors for a document's front matter (plain values, see `ArticleDocument.data`)."""
+        """jsonschema errors for a document's front matter (plain values, see `ArticleDocument.data`).
+
+        A document the quick check proves valid (most are) skips jsonschema's walk.
+        """
+        if self._quick_valid is _NOT_COMPILED:
+            self._quick_valid = compile_validity(self.json_schema, FORMAT_CHECKER)
+        if self._quick_valid is not None and self._quick_valid(data):
+            return iter(())
         return self.validator.iter_errors(to_json_value(data, drop_null=True))
 
     def _deref(self, schema: Any) -> Any:
