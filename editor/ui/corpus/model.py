@@ -185,7 +185,7 @@ class CorpusTableModel(QAbstractTableModel):
         if col == COL_TITLE:
             mark = "● " if row.path in self._dirty else ""
             if row.kind == "broken":
-                return f"{mark}⚠ cannot be read: {row.message or 'parse error'}"
+                return f"{mark}⚠ {row.path.rsplit('/', 1)[-1]} cannot be read: {row.message or 'parse error'}"
             if row.kind == "other":
                 return f"{mark}(not an article) {row.path.rsplit('/', 1)[-1]}"
             return mark + (row.title or row.path.rsplit("/", 1)[-1])
@@ -226,7 +226,7 @@ class CorpusTableModel(QAbstractTableModel):
         if col == COL_PROBLEMS:
             return row.errors * 100000 + row.warnings
         if col == COL_TITLE:  # files that are not articles go last
-            return ("1" if row.kind == "other" else "0") + (row.title or row.path).casefold()
+            return ("1" if row.kind == "other" else "0") + (row.title or row.path.rsplit("/", 1)[-1]).casefold()
         return self._display(row, col).casefold()
 
 
