@@ -48,9 +48,11 @@ def resolve_start(path: str | None, settings: Settings) -> tuple[str, str | None
         if p.is_dir():
             return str(p), None
         if p.is_file():
-            from editor.core.schema import find_corpus_root
+            # the article's folder is the corpus, unless a folder above declares a corpus with its
+            # schema file (a `.git` above is no sign: the repository may hold much else)
+            from editor.core.schema import CORPUS_SCHEMA_NAME
 
-            root = find_corpus_root(p)
+            root = next((f for f in p.parents if (f / CORPUS_SCHEMA_NAME).is_file()), p.parent)
             return str(root), str(p)
         raise FileNotFoundError(f"{path}: no such file or folder")
     last = settings.last_corpus()
