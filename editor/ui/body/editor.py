@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit
 
+from editor.core.edits import text_diff
 from editor.ui import theme
 
 
@@ -42,25 +43,18 @@ class MarkdownEditor(QPlainTextEdit):
     def replace_text_minimally(self, new: str) -> None:
         """Change the text to `new` by replacing only the differing middle, keeping cursor and scroll."""
         old = self.toPlainText()
-        if old == new:
+        edit = text_diff(old, new)
+        if edit is None:
             return
-        start = 0
-        limit = min(len(old), len(new))
-        while start < limit and old[start] == new[start]:
-            start += 1
-        end_old, end_new = len(old), len(new)
-        while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-            end_old -= 1
-            end_new -= 1
-        u_start = utf16_len(old[:start])
-        u_end = u_start + utf16_len(old[start:end_old])
+        u_start = utf16_len(old[: edit.offset])
+        u_end = u_start + utf16_len(edit.old)
         cursor = QTextCursor(self.document())
         cursor.setPosition(u_start)
         cursor.setPosition(u_end, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(new[start:end_new])
+        cursor.insertText(edit.new)
         # put the caret at the end of the change so the user sees what undo/redo did
         caret = self.textCursor()
-        caret.setPosition(u_start + utf16_len(new[start:end_new]))
+        caret.setPosition(u_start + utf16_len(edit.new))
         self.setTextCursor(caret)
 
     def go_to_line(self, line: int) -> None:

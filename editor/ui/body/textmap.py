@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from editor.core.edits import text_diff
+
 _BREAK = re.compile(r"\r\n?")
 
 
@@ -31,17 +33,11 @@ def _editor_to_text_pos(text: str, pos: int) -> int:
 
 def splice(text: str, old_editor: str, new_editor: str, newline: str = "\n") -> str:
     """The file text after the user changed the editor from `old_editor` (== to_editor(text)) to `new_editor`."""
-    if old_editor == new_editor:
+    edit = text_diff(old_editor, new_editor)
+    if edit is None:
         return text
-    start = 0
-    limit = min(len(old_editor), len(new_editor))
-    while start < limit and old_editor[start] == new_editor[start]:
-        start += 1
-    end_old, end_new = len(old_editor), len(new_editor)
-    while end_old > start and end_new > start and old_editor[end_old - 1] == new_editor[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    middle = new_editor[start:end_new]
+    start, end_old = edit.offset, edit.offset + len(edit.old)
+    middle = edit.new
     if newline != "\n":
         middle = middle.replace("\n", newline)
     a = _editor_to_text_pos(text, start)
