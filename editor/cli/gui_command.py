@@ -35,6 +35,9 @@ def run_gui(argv: list[str]) -> int:
     window = MainWindow(settings, remember=not args.screenshot)
     if args.screenshot:
         window.ask_unsaved = lambda _session: "discard"  # a screenshot edits nothing and never asks
+    if not args.screenshot:
+        # after a crash: offer the journaled unsaved edits; the first restored article opens
+        article = window.sync_hub.offer_recovery(window, root) or article
     window.open_corpus(root, open_path=article)
     if args.screenshot:
         ok = take_screenshot(window, args.screenshot)

@@ -29,6 +29,7 @@ from editor.core.problems import Problem
 from editor.ui import theme
 from editor.ui.actions import create_actions
 from editor.ui.body.panel import BodyPanel
+from editor.ui.conflict_banner import FileSyncHub
 from editor.ui.corpus.bump import DEFAULT_DATE_FIELDS, BatchBumpCommand, BumpPlanSet, plan_bump
 from editor.ui.corpus.indexer import CorpusSource
 from editor.ui.corpus.panel import CorpusPanel
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 8, 10, 6)
+        # outside changes: the watcher, merges and clashes (banner above the editors), crash journal
+        self.sync_hub = FileSyncHub(self)
+        self.sync_hub.keep_view_of(self.body_panel.editor)
+        layout.addWidget(self.sync_hub.banner)
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
 
@@ -118,6 +123,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addWidget(self.schema_label, 2)
         self.statusBar().addPermanentWidget(self.problem_label)
+        self.sync_hub.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.sync_hub.index_changed.connect(self._on_files_changed_outside)
+        self.sync_hub.index_refresh_needed.connect(self.corpus_panel.start_refresh)
         self._connect()
         self._restore_settings()
         self._update_title()
@@ -225,6 +233,7 @@ class MainWindow(QMainWindow):
         if self.source is not None:
             self.source.close()
         self.root = os.path.realpath(root)
+        self.sync_hub.set_root(self.root)
         self._load_schema()
         self.corpus_stack.clear()
         self.source = CorpusSource(self.root, self.cache_dir, self)
@@ -305,6 +314,7 @@ class MainWindow(QMainWindow):
         session.dirty_changed.connect(self._on_dirty_changed)
         self.form.set_session(session)
         self.body_panel.set_session(session)
+        self.sync_hub.set_session(session)  # may restore journaled edits: after the editors are attached
         self._on_session_changed()
         self.corpus_panel.show_path(path)
         self._pending_open = None
@@ -324,6 +334,7 @@ class MainWindow(QMainWindow):
             if answer == "save" and not self.save():
                 return False
         self.corpus_panel.model.set_dirty(session.path, False)
+        self.sync_hub.set_session(None)
         self.form.set_session(None)
         self.body_panel.set_session(None)
         self.problems_panel.set_problems([])
@@ -464,10 +475,11 @@ class MainWindow(QMainWindow):
         try:
             s.save()
         except SaveConflict as exc:
-            self.show_error("Not saved: the file changed on disk",
-                            f"{os.path.basename(s.path)} was changed by another program since it was opened "
-                            f"({exc.reason}). Nothing was overwritten. Review your changes, copy what you need, "
-                            "and reopen the article.")
+            # nothing was overwritten: bring the disk version in (a merge, or the clash banner) and let
+            # the user look before saving again
+            self.sync_hub.check_now()
+            self.statusBar().showMessage(f"Not saved: {os.path.basename(s.path)} changed on disk ({exc.reason}); "
+                                         "see the note above the editors, then save again", 10000)
             return False
         except OSError as exc:
             self.show_error("Not saved", f"{s.path}: {exc.strerror or exc}")
@@ -549,11 +561,21 @@ class MainWindow(QMainWindow):
             # not from inside the undo stack's push/undo: report once it has returned
             QTimer.singleShot(0, lambda: self.show_error("Some files were left as they were", text))
 
+    def _on_files_changed_outside(self, changed: list[str], removed: list[str]) -> None:
+        """Take files changed by others into the index and the list (a removed folder: a refresh)."""
+        model = self.corpus_panel.model
+        folders = [path for path in removed if model.row_for_path(path) is None]
+        for path in changed + removed:
+            self.corpus_panel.refresh_path(path)
+        if folders:
+            self.corpus_panel.start_refresh()
+
     # -- closing --------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_article():
             event.ignore()
             return
+        self.sync_hub.close()  # a normal close: stop watching, drop the crash journal
         self.save_settings()
         app = QApplication.instance()
         if app is not None and self._watching_focus:

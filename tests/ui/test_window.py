@@ -143,16 +143,34 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(make_wind
     assert not window.isVisible()
 
 
-def test_save_conflict_overwrites_nothing(make_window, corpus, qtbot):
+def test_save_conflict_overwrites_nothing_and_shows_the_clash(make_window, corpus, qtbot):
     path = corpus / ARTICLE
     window = make_window(corpus, path)
     type_in_body(qtbot, window, "Mine ")
-    theirs = path.read_bytes().replace(b"## TL;DR", b"## Summary", 1)
+    theirs = path.read_bytes().replace(b"## TL;DR", b"## Summary", 1)  # the same line: a clash
     path.write_bytes(theirs)
     assert not window.save()
     assert path.read_bytes() == theirs
-    assert window.answers.errors and "changed" in window.answers.errors[0][1]
     assert window.session.is_dirty
+    banner = window.sync_hub.banner
+    assert banner.kind == "clash" and not banner.isHidden()
+    assert "changed on disk" in window.statusBar().currentMessage()
+
+
+def test_save_after_an_outside_change_elsewhere_merges_then_saves_both(make_window, corpus, qtbot):
+    path = corpus / ARTICLE
+    window = make_window(corpus, path)
+    type_in_body(qtbot, window, "Mine ")
+    original = path.read_bytes()
+    theirs = original.replace(b"## Further Reading", b"## Reading", 1)
+    assert theirs != original
+    path.write_bytes(theirs)
+    if not window.save():  # refused once: the disk version is merged in, shown as unsaved
+        assert window.sync_hub.banner.kind == "merged"
+        assert window.save()
+    saved = path.read_bytes()
+    assert b"## Reading" in saved and b"Mine ## TL;DR" in saved
+    assert not window.session.is_dirty
 
 
 def test_review_changes_shows_the_exact_diff(make_window, corpus, qtbot):
@@ -409,3 +427,20 @@ def test_dark_palette_recolours_marks_and_the_editor(make_window, corpus, qtbot)
         app.setPalette(original_palette)
         app.setStyle(original_style)
     assert not theme.is_dark()
+
+
+def test_outside_change_reloads_a_clean_article_and_merges_a_dirty_one(make_window, corpus, qtbot):
+    path = corpus / ARTICLE
+    window = make_window(corpus, path)
+    original = path.read_bytes()
+    outside = original.replace(b"## Further Reading", b"## Reading", 1)
+    path.write_bytes(outside)  # another program, a git pull...
+    qtbot.waitUntil(lambda: window.session.text.encode() == outside.lstrip(b"\xef\xbb\xbf"), timeout=3000)
+    assert not window.session.is_dirty
+    type_in_body(qtbot, window, "Mine ")
+    again = outside.replace(b"## Reading", b"## More Reading", 1)
+    path.write_bytes(again)
+    qtbot.waitUntil(lambda: "## More Reading" in window.session.text, timeout=3000)
+    assert "Mine ## TL;DR" in window.session.text and window.session.is_dirty
+    assert window.sync_hub.banner.kind == "merged"
+    assert path.read_bytes() == again  # nothing written until the user saves

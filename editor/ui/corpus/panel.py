@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
@@ -233,8 +234,6 @@ class CorpusPanel(QWidget):
         """Re-read one file into the index and its row (after a save or a bump)."""
         if self.source is None:
             return
-        import os
-
         if not os.path.exists(path):
             self.source.file_removed(path)
             self.model.remove_path(path)
