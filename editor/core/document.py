@@ -7,6 +7,8 @@ undo is the reverse splice and the bytes outside the edited value never change.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +103,18 @@ class ArticleDocument:
         """Adopt new text (after a checked edit or an undo). Raises ArticleError if it does not parse."""
         other = self.with_text(text)
         self._adopt(other)
+
+    def body_edited(self, edit: TextEdit) -> ArticleDocument | None:
+        """The document after `edit` when it only touches the body, reusing the front matter's parse
+        (typing must not re-parse the YAML); None when it reaches the front matter or its closing line."""
+        source = self.source
+        start = source.body_start
+        if edit.offset < start or start == 0 or source.text[start - 1] != "\n":
+            return None
+        new = copy.copy(self)  # the front matter tree and values are shared: edits replace, never mutate
+        new.source = dataclasses.replace(source, text=edit.apply(source.text))
+        new.lines = LineMap(new.source.text)
+        return new
 
     def _adopt(self, other: ArticleDocument) -> None:
         self.source, self.lines, self.root, self.data = other.source, other.lines, other.root, other.data

@@ -7,7 +7,6 @@ redo give back the very bytes. "Dirty" is a comparison of texts, never a flag se
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 
@@ -18,7 +17,6 @@ from editor.core import edits
 from editor.core.document import ArticleDocument, TextEdit
 from editor.core.errors import ArticleError
 from editor.core.files import FileIdentity, read_with_identity, safe_save
-from editor.core.source import LineMap
 
 _TYPING_ID = 1001
 
@@ -159,7 +157,7 @@ class ArticleSession(QObject):
 
     def _replay(self, edit: TextEdit) -> None:
         text = edit.apply(self.text)
-        doc = self._body_edited(edit, text)
+        doc = self.doc.body_edited(edit) if self.doc is not None else None  # typing: no YAML re-parse
         if doc is not None:
             self.doc, self.error = doc, None
             self._notify()
@@ -172,23 +170,6 @@ class ArticleSession(QObject):
         else:
             self.doc, self.error = doc, None
         self._notify()
-
-    def _body_edited(self, edit: TextEdit, text: str) -> ArticleDocument | None:
-        """Typing in the body: the front matter text is untouched, so its parse is too. Reuse it rather
-        than re-parse the YAML on every keystroke (30 ms for an article with 1,000 facts)."""
-        doc = self.doc
-        if doc is None:
-            return None
-        source = doc.source
-        start = source.body_start
-        # the closing `---` line must end before the edit, or text typed after it would change it
-        if edit.offset < start or start == 0 or source.text[start - 1] != "\n":
-            return None
-        new = ArticleDocument.__new__(ArticleDocument)
-        new.__dict__.update(doc.__dict__)  # path, root, data: unchanged
-        new.source = dataclasses.replace(source, text=text)
-        new.lines = LineMap(text)
-        return new
 
     def _notify(self) -> None:
         self.changed.emit()
