@@ -213,8 +213,9 @@ class ArticleSession(QObject):
         self._notify()
 
     def set_path(self, path: str | os.PathLike) -> None:
-        """The file was renamed on disk: follow it."""
+        """The file was renamed on disk: follow it (`changed` too, so titles and lists show the new name)."""
         self.path = os.fspath(path)
         if self.doc is not None:
             self.doc.path = self.path
         self.path_changed.emit(self.path)
+        self._notify()
