@@ -758,3 +758,78 @@ def test_view_kept_across_a_reload(qtbot):
     with view_kept(editor):
         editor.setPlainText("inserted above\n" + "\n".join(lines) + "\nappended below")
     assert editor.textCursor().block().text() == lines[150]
+
+
+# -- in the window ------------------------------------------------------------------------------------
+
+WINDOW_ARTICLE = Path("ai/backpropagation.md")
+
+
+def test_window_reloads_a_clean_article_quietly_keeping_the_cursor(qtbot, corpus, make_window):
+    path = corpus / WINDOW_ARTICLE
+    original = path.read_bytes()
+    window = make_window(corpus, path)
+    editor = window.body_panel.editor
+    cursor = editor.textCursor()
+    cursor.setPosition(40)
+    editor.setTextCursor(cursor)
+    theirs = edited(original, SetValue("confidence", "low")).replace(b"## TL;DR\n", b"## TL;DR\nA new line.\n", 1)
+    started = time.monotonic()
+    path.write_bytes(theirs)
+    qtbot.waitUntil(lambda: window.session.current_bytes() == theirs, timeout=3000)
+    elapsed = time.monotonic() - started
+    print(f"reloaded {elapsed * 1000:.0f} ms after the write")
+    assert elapsed < 1.0
+    assert not window.session.is_dirty and window.sync_hub.banner.isHidden()
+    assert editor.textCursor().position() == 40 + len("A new line.\n")
+    assert "reloaded" in window.statusBar().currentMessage()
+    model = window.corpus_panel.model  # the list follows the index, updated for this one file
+
+    def listed_confidence() -> str:
+        return next(row.confidence for row in model.rows() if row.path == str(path.resolve()))
+
+    qtbot.waitUntil(lambda: listed_confidence() == "low", timeout=3000)
+
+
+def test_window_merges_then_clashes_and_never_overwrites(qtbot, corpus, make_window):
+    path = corpus / WINDOW_ARTICLE
+    original = path.read_bytes()
+    window = make_window(corpus, path)
+    session = window.session
+    session.apply(SetValue("title", "My title"))
+    theirs = edited(original, SetValue("confidence", "low"))
+    path.write_bytes(theirs)
+    qtbot.waitUntil(lambda: session.saved_bytes == theirs, timeout=3000)
+    assert session.current_bytes() == edited(theirs, SetValue("title", "My title"))
+    banner = window.sync_hub.banner
+    assert not banner.isHidden() and "confidence" in banner.message.text()
+    assert window.save()
+    assert path.read_bytes() == edited(theirs, SetValue("title", "My title"))
+
+    session.apply(SetValue("title", "Mine again"))
+    mine = session.current_bytes()
+    theirs = edited(path.read_bytes(), SetValue("title", "Theirs again"))
+    path.write_bytes(theirs)
+    qtbot.waitUntil(lambda: not banner.keep_mine_button.isHidden(), timeout=3000)
+    assert session.current_bytes() == mine and path.read_bytes() == theirs
+    assert not window.save()  # refused: the user has not chosen
+    assert path.read_bytes() == theirs and not banner.keep_mine_button.isHidden()
+    banner.keep_mine_button.click()
+    assert window.save()
+    assert path.read_bytes() == mine
+
+
+def test_window_follows_a_rename_and_keeps_a_deleted_article(qtbot, corpus, make_window):
+    path = corpus / WINDOW_ARTICLE
+    window = make_window(corpus, path)
+    moved = path.with_name("backprop.md")
+    os.rename(path, moved)
+    qtbot.waitUntil(lambda: window.session.path == str(moved.resolve()), timeout=3000)
+    assert "backprop.md" in window.windowTitle()
+    window.session.apply(SetValue("confidence", "low"))
+    mine = window.session.current_bytes()
+    moved.unlink()
+    qtbot.waitUntil(lambda: window.session.deleted_on_disk, timeout=3000)
+    assert "deleted" in window.sync_hub.banner.message.text()
+    assert window.save()
+    assert moved.read_bytes() == mine
