@@ -779,7 +779,7 @@ def test_window_reloads_a_clean_article_quietly_keeping_the_cursor(qtbot, corpus
     qtbot.waitUntil(lambda: window.session.current_bytes() == theirs, timeout=3000)
     elapsed = time.monotonic() - started
     print(f"reloaded {elapsed * 1000:.0f} ms after the write")
-    assert elapsed < 1.0
+    assert elapsed < 0.5  # the issue asks for half a second
     assert not window.session.is_dirty and window.sync_hub.banner.isHidden()
     assert editor.textCursor().position() == 40 + len("A new line.\n")
     assert "reloaded" in window.statusBar().currentMessage()
