@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.edits import text_diff
 from editor.core.journal import Journal, JournalEntry
 from editor.ui import theme
+from editor.ui.body.editor import utf16_len
 from editor.ui.recovery import RecoveryDialog, SessionJournal, recreate, restore_into
 from editor.ui.watcher import CorpusWatcher, DocumentSync, SyncOutcome, affects, renamed_path
 
@@ -40,23 +42,20 @@ from editor.ui.watcher import CorpusWatcher, DocumentSync, SyncOutcome, affects,
 def view_kept(editor: QPlainTextEdit):
     """Keep an editor's selection and scroll position across a change of its text made elsewhere (a
     reload from disk): positions before the changed stretch stay, positions after it move with it."""
-    before = _utf16(editor.toPlainText())
+    before = editor.toPlainText()
     cursor = editor.textCursor()
     anchor, position = cursor.anchor(), cursor.position()
     vertical, horizontal = editor.verticalScrollBar().value(), editor.horizontalScrollBar().value()
     try:
         yield
     finally:
-        after = _utf16(editor.toPlainText())
-        if after != before:
-            start = 0
-            limit = min(len(before), len(after))
-            while start < limit and before[start] == after[start]:
-                start += 1
-            end_before, end_after = len(before), len(after)
-            while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
-                end_before -= 1
-                end_after -= 1
+        after = editor.toPlainText()
+        edit = text_diff(before, after)
+        if edit is not None:
+            # Qt counts positions in UTF-16 code units
+            start = utf16_len(before[: edit.offset])
+            end_before, end_after = start + utf16_len(edit.old), start + utf16_len(edit.new)
+            length = utf16_len(after)
 
             def moved(pos: int) -> int:
                 if pos <= start:
@@ -66,17 +65,11 @@ def view_kept(editor: QPlainTextEdit):
                 return min(pos, end_after)
 
             kept = editor.textCursor()
-            kept.setPosition(min(moved(anchor), len(after)))
-            kept.setPosition(min(moved(position), len(after)), QTextCursor.MoveMode.KeepAnchor)
+            kept.setPosition(min(moved(anchor), length))
+            kept.setPosition(min(moved(position), length), QTextCursor.MoveMode.KeepAnchor)
             editor.setTextCursor(kept)
         editor.verticalScrollBar().setValue(vertical)
         editor.horizontalScrollBar().setValue(horizontal)
-
-
-def _utf16(text: str) -> list[int]:
-    """The text as Qt counts positions: UTF-16 code units."""
-    data = text.encode("utf-16-le", errors="surrogatepass")
-    return [data[i] | data[i + 1] << 8 for i in range(0, len(data), 2)]
 
 
 class ConflictBanner(QFrame):

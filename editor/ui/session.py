@@ -203,9 +203,8 @@ class ArticleSession(QObject):
             return
         edit = edits.text_diff(self.text, text)
         applied = edits.AppliedEdit(edits.ReplaceText(text), edit, "Merge changes from disk")
-        self._replay(edit)
+        self._replay(edit)  # notifies
         self.undo_stack.push(_EditCommand(self, applied))
-        self._notify()
 
     def mark_deleted(self) -> None:
         """The file was deleted on disk: keep the buffer, count it as unsaved; saving recreates the file."""
