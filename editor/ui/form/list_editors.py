@@ -1167,29 +1167,6 @@ class SourcePicker(QToolButton):
         self.search.clear()
         self.search.setFocus()
 
-    def sort_by(self, key: str) -> None:
-        """Sort the view only: `saved` (the file's order), `text`, `confidence` or `problems`."""
-        self.sort_key = key
-        for name, action in self.sort_actions.items():
-            action.setChecked(name == key)
-        self.sort_button.setText("Sort" if key == "saved" else f"Sort: {self.sort_actions[key].text().lower()}")
-        if key == "saved":
-            self.proxy.sort(-1)
-        else:
-            role = {"text": Qt.ItemDataRole.DisplayRole, "confidence": CONFIDENCE_ROLE,
-                    "problems": SEVERITY_ROLE}[key]
-            self.proxy.setSortRole(role)
-            self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
-        self._update_drag()
-        if self._row is not None:
-            index = self.proxy.mapFromSource(self.model.index(self._row))
-            if index.isValid():
-                self.view.scrollTo(index)
-
-    def _update_drag(self) -> None:
-        """Reordering by drag only in the saved order with no filter: what you see is what is saved."""
-        self.view.setDragEnabled(self.sort_key == "saved" and not self.filter_edit.text().strip())
-
     def _filter(self, text: str):
         words = text.lower().split()
         for i in range(self.list.count()):
