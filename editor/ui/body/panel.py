@@ -104,6 +104,17 @@ class FindBar(QWidget):
         return self._find(True)
 
 
+def _stacked(*widgets: QWidget) -> QWidget:
+    """Widgets one above the other, no margins: a labelled pane."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
 class BodyPanel(QWidget):
     preview_rendered = Signal()
     fact_clicked = Signal(int)
@@ -142,27 +153,9 @@ class BodyPanel(QWidget):
         for label in (editor_label, outline_label, preview_label):
             label.setStyleSheet("font-weight: 600;")
 
-        editor_box = QWidget()
-        editor_layout = QVBoxLayout(editor_box)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.setSpacing(4)
-        editor_layout.addWidget(editor_label)
-        editor_layout.addWidget(self.find_bar)
-        editor_layout.addWidget(self.editor)
-
-        outline_box = QWidget()
-        outline_layout = QVBoxLayout(outline_box)
-        outline_layout.setContentsMargins(0, 0, 0, 0)
-        outline_layout.setSpacing(4)
-        outline_layout.addWidget(outline_label)
-        outline_layout.addWidget(self.outline)
-
-        preview_box = QWidget()
-        preview_layout = QVBoxLayout(preview_box)
-        preview_layout.setContentsMargins(0, 0, 0, 0)
-        preview_layout.setSpacing(4)
-        preview_layout.addWidget(preview_label)
-        preview_layout.addWidget(self.preview)
+        editor_box = _stacked(editor_label, self.find_bar, self.editor)
+        outline_box = _stacked(outline_label, self.outline)
+        preview_box = _stacked(preview_label, self.preview)
 
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.top_splitter.addWidget(editor_box)
