@@ -26,7 +26,8 @@ def days_ago(days: int) -> str:
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     root = tmp_path / "corpus"
-    (root / ".git").mkdir(parents=True)  # marks the corpus root
+    root.mkdir(parents=True)
+    (root / ".corpus-schema.yaml").write_text("extends: default\n")  # declares the corpus root
     article(root, "ai/alpha.md", title="Alpha attention", body="Transformers use attention.",
             last_verified=days_ago(10))
     article(root, "ai/beta.md", title="Beta", body="Recurrent networks.", last_verified=days_ago(20),
@@ -171,3 +172,15 @@ def test_no_progress_when_stderr_is_not_a_terminal(corpus):
     assert result.returncode == 0
     assert "indexing" not in result.stderr
     assert len(json.loads(result.stdout)) == 4
+
+
+def test_a_corpus_folder_inside_a_bigger_repository_is_its_own_corpus(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)  # a repository is no sign of where a corpus starts
+    article(repo, "docs/kb/ai/one.md", id="same-id", title="One", last_verified=days_ago(5))
+    article(repo, "tests/fixtures/copy.md", id="same-id", title="A test copy", last_verified=days_ago(5))
+    code, out, _ = run_list(capsys, "--format", "json", str(repo / "docs" / "kb"))
+    assert code == 0
+    rows = json.loads(out)
+    assert [row["title"] for row in rows] == ["One"]
+    assert rows[0]["duplicate_id"] is False and rows[0]["errors"] == 0

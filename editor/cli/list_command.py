@@ -25,6 +25,7 @@ from pathlib import Path
 
 from editor.core.errors import CorpusEditorError
 from editor.core.index import FILTER_FIELDS, SORT_FIELDS, CorpusIndex, IndexQueryError, Row
+from editor.core.schema import corpus_folder
 
 JSON_FIELDS = ("path", "id", "title", "slug", "category", "language", "confidence", "status", "last_verified",
                "updated", "created_date", "facts", "sources", "gaps", "errors", "warnings", "duplicate_id",
@@ -87,21 +88,13 @@ class _ProgressLine:
             self.stream.flush()
 
 
-def _corpus_root(path: Path) -> Path:
-    try:
-        from editor.core.schema import find_corpus_root
-    except ImportError:  # pragma: no cover - the schema module is part of the package
-        return path if path.is_dir() else path.parent
-    return Path(find_corpus_root(path))
-
-
 def run(args: argparse.Namespace) -> int:
     given = args.path
     path = Path(given)
     if not path.exists():
         print(f"corpus-editor list: error: {given}: no such file or folder", file=sys.stderr)
         return 2
-    root = _corpus_root(path).resolve()
+    root = corpus_folder(path).resolve()
     target = path.resolve()
     under = None if target == root else target
     sort = [part.strip() for part in args.sort.split(",") if part.strip()] if args.sort else None

@@ -643,6 +643,16 @@ def parse_yaml_value(text: str, name: str = "value") -> Any:
 
 
 # -- loading ----------------------------------------------------------------------------------------------
+def corpus_folder(path: str | Path) -> Path:
+    """The corpus a user means by PATH (a folder, or a file in one): the nearest folder at or above it
+    that declares a corpus with `.corpus-schema.yaml`, else that folder itself. A `.git` above is no
+    sign here: a repository may hold much besides its corpus (`list` and the window index this folder)."""
+    start = Path(path).absolute()
+    if not start.is_dir():
+        start = start.parent
+    return next((folder for folder in (start, *start.parents) if (folder / CORPUS_SCHEMA_NAME).is_file()), start)
+
+
 def find_corpus_root(path: str | Path) -> Path:
     """The folder holding `.corpus-schema.yaml` or `.git`, walking up from a file or folder; else the
     folder itself (a file's folder)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from editor.core.schema import corpus_folder
 from editor.paths import resource
 from editor.ui import theme
 from editor.ui.settings import APPLICATION, ORGANIZATION, Settings
@@ -46,14 +47,9 @@ def resolve_start(path: str | None, settings: Settings) -> tuple[str, str | None
     if path:
         p = Path(path).expanduser().absolute()
         if p.is_dir():
-            return str(p), None
+            return str(corpus_folder(p)), None
         if p.is_file():
-            # the article's folder is the corpus, unless a folder above declares a corpus with its
-            # schema file (a `.git` above is no sign: the repository may hold much else)
-            from editor.core.schema import CORPUS_SCHEMA_NAME
-
-            root = next((f for f in p.parents if (f / CORPUS_SCHEMA_NAME).is_file()), p.parent)
-            return str(root), str(p)
+            return str(corpus_folder(p)), str(p)
         raise FileNotFoundError(f"{path}: no such file or folder")
     last = settings.last_corpus()
     if last:
