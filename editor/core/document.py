@@ -16,6 +16,7 @@ from typing import Any
 from editor.core.errors import ArticleError, FieldPathError
 from editor.core.fieldpath import Path, format_path, parse_path
 from editor.core.source import LineMap, Source, split
+from editor.core.values import format_scalar
 from editor.core.yamltree import Node, parse_tree, to_python
 
 
@@ -230,19 +231,9 @@ def _dict_key(mapping: dict, step: str):
     if step in mapping:
         return step
     for key in mapping:
-        if not isinstance(key, str) and _key_text(key) == step:
+        if not isinstance(key, str) and format_scalar(key) == step:
             return key
     return _MISSING
-
-
-def _key_text(key: Any) -> str:
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if hasattr(key, "isoformat"):
-        return key.isoformat()
-    return str(key)
 
 
 def _find_pair(node: Node, step: str) -> tuple[Node, Node] | None:

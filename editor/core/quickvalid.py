@@ -10,8 +10,11 @@ a schema (or that part of it) "not sure" for every document: slower, never wrong
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
+
+from editor.core.values import to_jsonable
 
 _ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "$schema", "$id", "$defs",
                 "definitions", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"}
@@ -37,8 +40,13 @@ _TYPE_TESTS = {
 }
 
 
-# the types of a value as jsonschema sees it after `to_json_value`: a date is text
-_RAW_TYPE_TESTS = dict(_TYPE_TESTS, string=lambda x: isinstance(x, (str, dt.date)))
+# the types of a value as jsonschema sees it after `values.to_jsonable`: a date is text, and so are
+# NaN and the infinities (JSON has no such numbers)
+_RAW_TYPE_TESTS = dict(
+    _TYPE_TESTS,
+    string=lambda x: isinstance(x, (str, dt.date)),
+    number=lambda x: _TYPE_TESTS["number"](x) and math.isfinite(x),
+)
 
 
 def _never(_value: Any) -> bool:
@@ -50,12 +58,8 @@ def _always(_value: Any) -> bool:
 
 
 def _json_scalar(value: Any) -> Any:
-    """What `schema.to_json_value` makes of a scalar: dates as text."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    """What jsonschema is given for a scalar (see `Schema.iter_errors`)."""
+    return to_jsonable(value)
 
 
 class _Unsupported(Exception):

@@ -31,9 +31,9 @@ from editor.core.schema import (
     SchemaError,
     date_value,
     describe_errors,
-    key_text,
     load_schema,
 )
+from editor.core.values import format_scalar
 
 # code -> (default severity, what the rule finds)
 RULES: dict[str, tuple[str, str]] = {
@@ -213,7 +213,7 @@ def _walk_strings(value: Any, path: tuple = ()) -> Iterable[tuple[tuple, str]]:
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk_strings(item, (*path, key_text(key)))
+            yield from _walk_strings(item, (*path, format_scalar(key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _walk_strings(item, (*path, index))
@@ -496,7 +496,7 @@ class _Checker:
             if node.kind == "map":
                 for key, value in node.pairs:
                     if key.props_start <= offset <= max(value.end, key.end):
-                        child, step = value, key_text(key.resolved().value)
+                        child, step = value, format_scalar(key.resolved().value)
                         break
             elif node.kind == "seq":
                 for index, item in enumerate(node.items):

@@ -45,6 +45,7 @@ from editor.core.errors import ArticleError, CorpusEditorError
 from editor.core.fieldpath import format_path, parse_path
 from editor.core.quickvalid import compile_validity
 from editor.core.source import LineMap
+from editor.core.values import format_scalar, to_jsonable
 from editor.core.yamltree import parse_tree, to_python
 from editor.paths import resource
 
@@ -133,37 +134,6 @@ _NOT_COMPILED = object()
 
 
 # -- plain values as JSON values ------------------------------------------------------------------------
-def key_text(key: Any) -> str:
-    """A mapping key as field-path text (the same spelling `ArticleDocument.get` accepts)."""
-    if isinstance(key, str):
-        return key
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if isinstance(key, dt.date):
-        return key.isoformat()
-    return str(key)
-
-
-def to_json_value(value: Any, drop_null: bool = False) -> Any:
-    """The front matter as JSON values: dates become `YYYY-MM-DD` text, keys become text.
-
-    With `drop_null`, a mapping's empty (null) fields are left out: `slug:` with no value counts as
-    no slug, so it is an error only where the field is required.
-    """
-    if isinstance(value, dict):
-        return {key if isinstance(key, str) else key_text(key): to_json_value(item, drop_null)
-                for key, item in value.items() if not (drop_null and item is None)}
-    if isinstance(value, list):
-        return [to_json_value(item, drop_null) for item in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 # -- messages -----------------------------------------------------------------------------------------
 _TYPE_WORDS = {
     "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -194,30 +164,18 @@ def _shown(value: Any, limit: int = 60) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value) if isinstance(value, str) else yaml_scalar_text(value)
+    text = repr(value) if isinstance(value, str) else format_scalar(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def yaml_scalar_text(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _number(value: Any) -> str:
-    return yaml_scalar_text(value)
 
 
 def _range_phrase(schema: dict) -> str:
     low = schema.get("minimum", schema.get("exclusiveMinimum"))
     high = schema.get("maximum", schema.get("exclusiveMaximum"))
     if low is not None and high is not None:
-        return f"between {_number(low)} and {_number(high)}"
+        return f"between {format_scalar(low)} and {format_scalar(high)}"
     if low is not None:
-        return f"at least {_number(low)}" if "minimum" in schema else f"more than {_number(low)}"
-    return f"at most {_number(high)}" if "maximum" in schema else f"less than {_number(high)}"
+        return f"at least {format_scalar(low)}" if "minimum" in schema else f"more than {format_scalar(low)}"
+    return f"at most {format_scalar(high)}" if "maximum" in schema else f"less than {format_scalar(high)}"
 
 
 def describe_error(error: ValidationError, owner: Schema | None = None) -> list[tuple[tuple, str]]:
@@ -250,7 +208,7 @@ def describe_error(error: ValidationError, owner: Schema | None = None) -> list[
         return [(path, f"must be {wanted}, not {found} ({_shown(instance)})"
                  if not isinstance(instance, (dict, list)) else f"must be {wanted}, not {found}")]
     if kind == "enum":
-        return [(path, f"must be one of {', '.join(yaml_scalar_text(v) for v in value)}, not {_shown(instance)}")]
+        return [(path, f"must be one of {', '.join(format_scalar(v) for v in value)}, not {_shown(instance)}")]
     if kind == "const":
         return [(path, f"must be {_shown(value)}, not {_shown(instance)}")]
     if kind == "format":
@@ -433,7 +391,7 @@ class Schema:
             self._quick_valid = compile_validity(self.json_schema, FORMAT_CHECKER)
         if self._quick_valid is not None and self._quick_valid(data):
             return iter(())
-        return self.validator.iter_errors(to_json_value(data, drop_null=True))
+        return self.validator.iter_errors(to_jsonable(data, drop_null=True))
 
     def _deref(self, schema: Any) -> Any:
         seen = 0
@@ -544,7 +502,7 @@ class Schema:
             parent = self.field(path[:-1]) or {}
             if path[-1] not in (parent.get("required") or ()):
                 return []  # an optional field left empty is the same as no field
-        errors = self._validator_for(sub).iter_errors(to_json_value(value, drop_null=True))
+        errors = self._validator_for(sub).iter_errors(to_jsonable(value, drop_null=True))
         return [f"{format_path(tuple(path) + rel) or 'the front matter'} {message}"
                 for rel, message in describe_errors(errors, self)]
 
@@ -577,9 +535,9 @@ class Schema:
                 if isinstance(option, str) and option.lower() == text.strip().lower():
                     return option
             for option in enum:
-                if not isinstance(option, str) and yaml_scalar_text(option) == text.strip():
+                if not isinstance(option, str) and format_scalar(option) == text.strip():
                     return option
-            raise ValueError(f"{name} must be one of {', '.join(yaml_scalar_text(v) for v in enum)}")
+            raise ValueError(f"{name} must be one of {', '.join(format_scalar(v) for v in enum)}")
         if len(types) == 1:
             kind = types[0]
             if kind == "string":
@@ -801,5 +759,5 @@ def date_value(value: Any) -> dt.date | None:
 __all__ = [
     "CORPUS_SCHEMA_NAME", "DEFAULT_SCHEMA_PATH", "FORMAT_CHECKER", "FieldSpec", "Schema", "SchemaError",
     "date_value", "describe_error", "find_corpus_root", "infer_widget", "load_schema", "load_schema_file",
-    "merge", "parse_yaml_value", "to_json_value",
+    "merge", "parse_yaml_value",
 ]

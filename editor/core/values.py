@@ -13,22 +13,22 @@ TRUE_WORDS = {"true", "yes", "on", "1"}
 FALSE_WORDS = {"false", "no", "off", "0"}
 
 
-def to_jsonable(value: Any) -> Any:
+def to_jsonable(value: Any, drop_null: bool = False) -> Any:
+    """Front matter values as JSON values: dates as ISO text, keys as text, NaN and infinities as text.
+
+    With `drop_null`, a mapping's empty (null) fields are left out: `slug:` with no value counts as no
+    slug (the schema check uses this, so an empty field is an error only where it is required).
+    """
     if isinstance(value, dict):
-        return {_key(k): to_jsonable(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else format_scalar(k): to_jsonable(v, drop_null)
+                for k, v in value.items() if not (drop_null and v is None)}
     if isinstance(value, list):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v, drop_null) for v in value]
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return str(value)
     return value
-
-
-def _key(key: Any) -> str:
-    if isinstance(key, str):
-        return key
-    return format_scalar(key)
 
 
 def format_scalar(value: Any) -> str:

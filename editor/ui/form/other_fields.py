@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from editor.core import edits
 from editor.core.fieldpath import Path
-from editor.core.schema import FieldSpec, key_text
+from editor.core.schema import FieldSpec
+from editor.core.values import format_scalar
 from editor.ui.form.widgets import FormContext, YamlFieldEditor, severity_color
 
 UNKNOWN_HELP = "Not declared in the schema: kept exactly as it is in the file; edit it as YAML."
@@ -91,7 +92,7 @@ class OtherFieldsEditor(QWidget):
         mapping = self.ctx.get(self.base, None)
         if not isinstance(mapping, dict):
             return []
-        return [key_text(k) for k in mapping if key_text(k) not in self.known]
+        return [format_scalar(k) for k in mapping if format_scalar(k) not in self.known]
 
     def _rebuild(self, keys: list[str]) -> None:
         while self.form.rowCount():
@@ -153,7 +154,7 @@ class OtherFieldsEditor(QWidget):
         if not name:
             return
         mapping = self.ctx.get(self.base, None)
-        if isinstance(mapping, dict) and name in {key_text(k) for k in mapping}:
+        if isinstance(mapping, dict) and name in {format_scalar(k) for k in mapping}:
             self.ctx.error.emit(f"the field {name} already exists")
             return
         if self.ctx.apply(edits.AddKey(self.base, name, "")):
