@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from editor.core.errors import CorpusEditorError
+from editor.core.files import ARTICLE_SUFFIXES
 
 SCHEMA_VERSION = 3
 APP_NAME = "corpus-editor"
@@ -124,10 +125,8 @@ class _Untrusted(Exception):
 
 
 # -- files and text ---------------------------------------------------------------------------------------
-# Files read as possible articles; any other file is recorded as "not an article" without reading it.
-ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
-
-
+# Files read as possible articles (files.ARTICLE_SUFFIXES); any other file is recorded as "not an article"
+# without reading it.
 def is_candidate(name: str) -> bool:
     """Whether a file name may hold an article (hidden files and other types are never read)."""
     if name.startswith("."):

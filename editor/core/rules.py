@@ -24,6 +24,7 @@ from typing import Any
 from editor.core.document import ArticleDocument
 from editor.core.errors import ArticleError, CorpusEditorError, NotAnArticle
 from editor.core.fieldpath import format_path
+from editor.core.files import iter_article_files
 from editor.core.problems import Problem
 from editor.core.schema import (
     CORPUS_SCHEMA_NAME,
@@ -63,7 +64,6 @@ RULES: dict[str, tuple[str, str]] = {
 PARSE_CODE_DEFAULT = "parse-error"
 _SEVERITY_VALUES = ("error", "warning", "off")
 _CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
-ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 
 
 # -- configuration ----------------------------------------------------------------------------------
@@ -666,31 +666,18 @@ def check_file(path: str | os.PathLike, schema: Schema, config: RuleConfig | Non
 
 # -- a corpus -----------------------------------------------------------------------------------------------
 def iter_article_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
-    """Files named on the command line, and the `*.md`, `*.markdown`, `*.txt` files under folders
-    (hidden folders such as `.git` skipped), each once, in a stable order. Raises FileNotFoundError."""
+    """Files named on the command line, and the article files under folders (see
+    `files.iter_article_files`), each once. Raises FileNotFoundError for a path that does not exist."""
     found: list[str] = []
     seen: set[str] = set()
-
-    def take(path: str) -> None:
-        key = os.path.normcase(os.path.realpath(path))
+    for path in iter_article_files(paths):
+        text = os.path.normpath(path)
+        if not os.path.exists(text):
+            raise FileNotFoundError(text)
+        key = os.path.normcase(os.path.realpath(text))
         if key not in seen:
             seen.add(key)
-            found.append(path)
-
-    for given in paths:
-        text = os.fspath(given)
-        if os.path.isdir(text):
-            collected = []
-            for folder, dirs, files in os.walk(text):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                collected.extend(os.path.normpath(os.path.join(folder, name)) for name in files
-                                 if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."))
-            for path in sorted(collected):
-                take(path)
-        elif os.path.exists(text):
-            take(text)
-        else:
-            raise FileNotFoundError(text)
+            found.append(text)
     return found
 
 
