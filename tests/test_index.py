@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from editor.core import index as index_module
-from editor.core import rules, schema
-from editor.core.index import CorpusIndex, IndexQueryError, IndexUnavailable, cache_file_for, fts_query
+from editor.core.index import store as index_module
+from editor.core.index.store import CorpusIndex, IndexQueryError, IndexUnavailable, cache_file_for, fts_query
+from editor.core.validation import rules, schema
 from tests.bench.generate import generate_corpus
 
 TODAY = dt.date(2026, 11, 28)

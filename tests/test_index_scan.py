@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from editor.core import rules, schema
-from editor.core.document import ArticleDocument
-from editor.core.errors import ArticleError, NotAnArticle
-from editor.core.index import CORPUS_SCHEMA_NAME, is_candidate
-from editor.core.quickvalid import _TYPE_TESTS, compile_validity
-from editor.core.scan import (
+from editor.core.document.article import ArticleDocument
+from editor.core.document.errors import ArticleError, NotAnArticle
+from editor.core.files.walk import CORPUS_SCHEMA_NAME, is_candidate
+from editor.core.index.scan import (
     Checker,
     _ScannedDocument,
     read_article,
     scan_file,
 )
+from editor.core.validation import rules, schema
+from editor.core.validation.quickvalid import _TYPE_TESTS, compile_validity
 from tests.bench.generate import generate_corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
@@ -138,8 +138,8 @@ SPLIT_CASES = [
 
 @pytest.mark.parametrize("text", SPLIT_CASES)
 def test_quick_split_agrees_with_split(text):
-    from editor.core.scan import split_fast
-    from editor.core.source import split
+    from editor.core.document.source import split
+    from editor.core.index.scan import split_fast
 
     data = text.encode("utf-8")
     try:

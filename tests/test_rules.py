@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from editor.core.document import ArticleDocument
-from editor.core.problems import Problem
-from editor.core.rules import (
+from editor.core.document.article import ArticleDocument
+from editor.core.validation.problems import Problem
+from editor.core.validation.rules import (
     RULES,
     RuleConfig,
     check_corpus,
@@ -26,7 +26,7 @@ from editor.core.rules import (
     normalize_doi,
     normalize_url,
 )
-from editor.core.schema import CORPUS_SCHEMA_NAME, load_schema
+from editor.core.validation.schema import CORPUS_SCHEMA_NAME, load_schema
 
 TODAY = dt.date(2026, 11, 28)
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validation"
@@ -293,7 +293,7 @@ def test_check_document_with_explicit_config(schema):
 
 
 def test_rule_config_from_mapping_refuses_nonsense():
-    from editor.core.schema import SchemaError
+    from editor.core.validation.schema import SchemaError
 
     config = RuleConfig.from_mapping({"stale_warning_days": 10, "severity": {"placeholder": "ERROR",
                                                                              "weak-evidence": False}})
@@ -366,7 +366,7 @@ def test_encoding_damage_in_a_value(tmp_path, schema, title, damaged):
 
 
 def test_a_rule_that_breaks_on_one_file_does_not_stop_the_corpus(tmp_path, monkeypatch):
-    from editor.core import rules
+    from editor.core.validation import rules
 
     def broken(self):
         if self.data.get("id") == "breaks":

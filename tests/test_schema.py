@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from editor.core.document import ArticleDocument
-from editor.core.rules import RuleConfig, check_corpus, check_document
-from editor.core.schema import (
+from editor.core.document.article import ArticleDocument
+from editor.core.validation.rules import RuleConfig, check_corpus, check_document
+from editor.core.validation.schema import (
     CORPUS_SCHEMA_NAME,
     DEFAULT_SCHEMA_PATH,
     WIDGETS,

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import AddKey, SetValue, set_path_value
-from editor.core.errors import ArticleError, EditError, FieldPathError, NotAnArticle, SaveConflict
-from editor.core.fieldpath import parse_path
-from editor.core.files import FileIdentity, iter_article_files, read_with_identity, safe_save, sync_folders
-from editor.core.schema import find_corpus_root, load_schema
-from editor.core.values import convert_like, format_value, parse_date, read_scalar
-
-DATE_FIELDS_IN_ORDER = ("created_date", "last_verified", "updated")
+from editor.core.bump import plan_file, write_plan
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import set_path_value
+from editor.core.document.errors import ArticleError, EditError, FieldPathError, SaveConflict
+from editor.core.document.fieldpath import parse_path
+from editor.core.document.values import convert_like, format_value, parse_date, read_scalar
+from editor.core.files.save import FileIdentity, read_with_identity, safe_save, sync_folders
+from editor.core.files.walk import iter_article_files
+from editor.core.validation.schema import find_corpus_root, load_schema
 
 
 def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
@@ -147,24 +146,6 @@ def run_set(args) -> int:
     return 0
 
 
-def bump_document(doc: ArticleDocument, fields: list[str], date: dt.date) -> bool:
-    """Set each date field to `date` in the file's own form; True if anything changed."""
-    changed = False
-    for field in fields:
-        if field in doc.data:
-            current = doc.data[field]
-            value = date if isinstance(current, dt.date) or current is None else date.isoformat()
-            op = SetValue((field,), value)
-        else:
-            keys = list(doc.data)
-            present = [k for k in DATE_FIELDS_IN_ORDER if k in doc.data]
-            after = keys.index(present[-1]) + 1 if present else len(keys)
-            op = AddKey((), field, date, before=keys[after] if after < len(keys) else None)
-        if doc.apply(op) is not None:
-            changed = True
-    return changed
-
-
 def run_bump(args) -> int:
     try:
         date = parse_date(args.date)
@@ -182,43 +163,28 @@ def run_bump(args) -> int:
     counts = {"updated": 0, "current": 0, "failed": 0, "skipped": 0}
     written_folders: set[str] = set()
     for path in iter_article_files(args.paths):
-        name = os.fspath(path)
-        try:
-            doc, identity = load(name)
-        except NotAnArticle:
+        plan = plan_file(path, fields, date)
+        if plan.not_article:
             counts["skipped"] += 1
             continue
-        except ArticleError as exc:
-            report(name, exc.line, exc.message)
+        if plan.error:
+            report(plan.path, plan.error_line, plan.error)
             counts["failed"] += 1
             continue
-        except OSError as exc:
-            report(name, None, exc.strerror or str(exc))
-            counts["failed"] += 1
-            continue
-        before = doc.text
-        try:
-            changed = bump_document(doc, fields, date)
-        except (EditError, FieldPathError) as exc:
-            report(name, exc.line, exc.message)
-            counts["failed"] += 1
-            continue
-        if not changed:
+        if not plan.changes:
             counts["current"] += 1
             continue
         if args.dry_run:
-            sys.stdout.writelines(difflib.unified_diff(
-                before.splitlines(keepends=True), doc.text.splitlines(keepends=True),
-                fromfile=name, tofile=name))
+            sys.stdout.write(plan.diff)
             counts["updated"] += 1
             continue
         try:
-            safe_save(name, doc.to_bytes(), identity, sync_folder=False)
+            write_plan(plan, sync_folder=False)
         except (SaveConflict, OSError) as exc:
-            report(name, None, f"not written: {getattr(exc, 'reason', None) or exc}")
+            report(plan.path, None, f"not written: {getattr(exc, 'reason', None) or exc}")
             counts["failed"] += 1
             continue
-        written_folders.add(os.path.dirname(os.path.realpath(name)))
+        written_folders.add(os.path.dirname(os.path.realpath(plan.path)))
         counts["updated"] += 1
     sync_folders(written_folders)
     verb = "would update" if args.dry_run else "updated"

@@ -23,9 +23,9 @@ import time
 import unicodedata
 from pathlib import Path
 
-from editor.core.errors import CorpusEditorError
-from editor.core.index import FILTER_FIELDS, SORT_FIELDS, CorpusIndex, IndexQueryError, Row
-from editor.core.schema import corpus_folder
+from editor.core.document.errors import CorpusEditorError
+from editor.core.index.store import FILTER_FIELDS, SORT_FIELDS, CorpusIndex, IndexQueryError, Row
+from editor.core.validation.schema import corpus_folder
 
 JSON_FIELDS = ("path", "id", "title", "slug", "category", "language", "confidence", "status", "last_verified",
                "updated", "created_date", "facts", "sources", "gaps", "errors", "warnings", "duplicate_id",

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import sys
 
-from editor.core.problems import severity_rank
+from editor.core.validation.problems import severity_rank
 
 
 def _date(text: str) -> dt.date:
@@ -41,9 +41,9 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from editor.core.errors import CorpusEditorError
-    from editor.core.rules import check_corpus, iter_article_paths
-    from editor.core.schema import load_schema_file
+    from editor.core.document.errors import CorpusEditorError
+    from editor.core.validation.rules import check_corpus, iter_article_paths
+    from editor.core.validation.schema import load_schema_file
 
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from editor.core.schema import corpus_folder
+from editor.core.validation.schema import corpus_folder
 from editor.paths import resource
 from editor.ui import theme
 from editor.ui.settings import APPLICATION, ORGANIZATION, Settings

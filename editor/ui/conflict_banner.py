@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.edits import text_diff
-from editor.core.journal import Journal, JournalEntry
+from editor.core.document.edits import text_diff
+from editor.core.files.journal import Journal, JournalEntry
 from editor.ui import theme
 from editor.ui.body.editor import utf16_len
 from editor.ui.recovery import RecoveryDialog, SessionJournal, recreate, restore_into

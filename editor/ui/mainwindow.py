@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.errors import CorpusEditorError, SaveConflict
-from editor.core.problems import Problem
+from editor.core.bump import DEFAULT_DATE_FIELDS, BumpPlanSet, plan_bump
+from editor.core.document.errors import CorpusEditorError, SaveConflict
+from editor.core.validation.problems import Problem
 from editor.ui import theme
 from editor.ui.actions import create_actions
 from editor.ui.body.panel import BodyPanel
 from editor.ui.conflict_banner import FileSyncHub
-from editor.ui.corpus.bump import DEFAULT_DATE_FIELDS, BatchBumpCommand, BumpPlanSet, plan_bump
+from editor.ui.corpus.bump import BatchBumpCommand
 from editor.ui.corpus.indexer import CorpusSource
 from editor.ui.corpus.panel import CorpusPanel
 from editor.ui.dialogs import unsaved
@@ -254,8 +255,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _load_schema(self) -> None:
-        from editor.core import rules
-        from editor.core.schema import load_schema
+        from editor.core.validation import rules
+        from editor.core.validation.schema import load_schema
 
         try:
             self.schema = load_schema(self.root)
@@ -495,9 +496,9 @@ class MainWindow(QMainWindow):
         article sets it to today, in the file's own form, as an undoable edit. Only fields present."""
         if self.schema is None or session.doc is None:
             return
-        from editor.core.edits import SetValue
-        from editor.core.errors import EditError
-        from editor.core.schema import date_value
+        from editor.core.document.edits import SetValue
+        from editor.core.document.errors import EditError
+        from editor.core.validation.schema import date_value
 
         today = today or dt.date.today()
         for name, value in list(session.doc.data.items()):

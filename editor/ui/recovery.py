@@ -1,6 +1,6 @@
 """Crash recovery in the window: journaling open articles' unsaved edits, and offering them back.
 
-`SessionJournal` writes an open session's unsaved bytes to the journal (`editor.core.journal`) a
+`SessionJournal` writes an open session's unsaved bytes to the journal (`editor.core.files.journal`) a
 moment after it changes (at most `delay_ms` after the first unjournaled change, so steady typing is
 journaled too), and removes the entry when the session is saved or back to clean. `close()` is the
 normal close: it removes the entries of every session it watched.
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.files import safe_save
-from editor.core.journal import Journal, JournalEntry
+from editor.core.files.journal import Journal, JournalEntry
+from editor.core.files.save import safe_save
 from editor.ui.dialogs.diff_view import DiffView
 
 

@@ -13,10 +13,10 @@ import os
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from editor.core import edits
-from editor.core.document import ArticleDocument, TextEdit
-from editor.core.errors import ArticleError
-from editor.core.files import FileIdentity, read_with_identity, safe_save
+from editor.core.document import edits
+from editor.core.document.article import ArticleDocument, TextEdit
+from editor.core.document.errors import ArticleError
+from editor.core.files.save import FileIdentity, read_with_identity, safe_save
 
 _TYPING_ID = 1001
 

@@ -15,7 +15,7 @@ delete-and-recreate are both plain modifications. Only article files count (`.md
 saves are recognised by the identity we wrote (`expect`), never by a time window.
 
 `DocumentSync` is what the window calls for an open article when its file is reported: reload a clean
-article, merge a dirty one (see `editor.core.merge`), follow a rename, keep the buffer of a deleted one.
+article, merge a dirty one (see `editor.core.files.merge`), follow a rename, keep the buffer of a deleted one.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from watchdog.observers.polling import PollingObserver
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from editor.core.files import ARTICLE_SUFFIXES, FileIdentity, read_with_identity
-from editor.core.merge import merge_documents
+from editor.core.files.merge import merge_documents
+from editor.core.files.save import FileIdentity, read_with_identity
+from editor.core.files.walk import ARTICLE_SUFFIXES
 
 log = logging.getLogger(__name__)
 

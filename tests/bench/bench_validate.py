@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from editor.core.rules import check_corpus, iter_article_paths  # noqa: E402
+from editor.core.validation.rules import check_corpus, iter_article_paths  # noqa: E402
 from tests.bench.generate import generate_corpus  # noqa: E402
 
 TODAY = dt.date(2026, 11, 28)

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from editor.core.document import ArticleDocument
-from editor.core.errors import ArticleError, NotAnArticle
-from editor.core.fieldpath import format_path, parse_path
+from editor.core.document.article import ArticleDocument
+from editor.core.document.errors import ArticleError, NotAnArticle
+from editor.core.document.fieldpath import format_path, parse_path
 
 
 def read(data: bytes | str) -> ArticleDocument:
@@ -121,7 +121,7 @@ def test_field_paths_round_trip(text):
 
 @pytest.mark.parametrize("text", ["", "a.", ".a", "a[", "a[x]", "a..b", "a]b"])
 def test_bad_field_paths(text):
-    from editor.core.errors import FieldPathError
+    from editor.core.document.errors import FieldPathError
 
     with pytest.raises(FieldPathError):
         parse_path(text)

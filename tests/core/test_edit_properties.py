@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue, loose_equal
-from editor.core.errors import EditError
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue, loose_equal
+from editor.core.document.errors import EditError
 
 from .test_edits import FOLDED, KEYS, LISTS, SCALARS
 

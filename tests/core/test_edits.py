@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue, set_path_value
-from editor.core.errors import EditError, FieldPathError
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue, set_path_value
+from editor.core.document.errors import EditError, FieldPathError
 
 
 def doc_of(text: str | bytes) -> ArticleDocument:

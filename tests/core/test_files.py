@@ -7,8 +7,9 @@ import stat
 
 import pytest
 
-from editor.core.errors import SaveConflict
-from editor.core.files import FileIdentity, iter_article_files, read_with_identity, safe_save
+from editor.core.document.errors import SaveConflict
+from editor.core.files.save import FileIdentity, read_with_identity, safe_save
+from editor.core.files.walk import iter_article_files
 
 
 def test_save_replaces_content_and_keeps_mode(tmp_path):

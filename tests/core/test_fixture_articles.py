@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import InsertItem, MoveItem, RemoveItem, SetValue
-from editor.core.errors import ArticleError, EditError, NotAnArticle
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import InsertItem, MoveItem, RemoveItem, SetValue
+from editor.core.document.errors import ArticleError, EditError, NotAnArticle
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 GOOD = sorted(p for p in FOLDER.glob("*.md") if not p.name.startswith("bad-") and p.name != "README.md")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.core.journal import Journal, default_journal_dir
+from editor.core.files.journal import Journal, default_journal_dir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

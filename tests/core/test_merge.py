@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue
-from editor.core.merge import BODY, WHOLE_FILE, diff3, merge_documents, merge_lines
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue
+from editor.core.files.merge import BODY, WHOLE_FILE, diff3, merge_documents, merge_lines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "sample-article.md").read_bytes()

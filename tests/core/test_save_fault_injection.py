@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.core.files import iter_article_files
+from editor.core.files.walk import iter_article_files
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -24,7 +24,7 @@ KILLS = 200
 CHILD = """
 import sys
 sys.path.insert(0, sys.argv[1])
-from editor.core.files import safe_save
+from editor.core.files.save import safe_save
 path = sys.argv[2]
 versions = [open(sys.argv[3], 'rb').read(), open(sys.argv[4], 'rb').read()]
 sys.stdout.write('ready\\n')

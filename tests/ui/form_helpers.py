@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from editor.core.schema import load_schema
+from editor.core.validation.schema import load_schema
 from editor.ui.form.article_form import ArticleForm
 from editor.ui.session import ArticleSession
 

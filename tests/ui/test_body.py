@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 
-from editor.core.document import ArticleDocument
+from editor.core.document.article import ArticleDocument
 from editor.ui.body.panel import BodyPanel
 from editor.ui.body.preview import PreviewBrowser
 from editor.ui.body.render import facts_html, headings, preview_html

@@ -11,14 +11,14 @@ import time
 
 from PySide6.QtWidgets import QDialog
 
-from editor.core.journal import Journal
+from editor.core.files.journal import Journal
 
 ARTICLE = "ai/backpropagation.md"
 
 CHILD = textwrap.dedent("""
     import os, sys, time
     from PySide6.QtWidgets import QApplication
-    from editor.core.edits import SetValue
+    from editor.core.document.edits import SetValue
     from editor.ui.app import create_app, wait_until
     from editor.ui.mainwindow import MainWindow
     from editor.ui.settings import Settings

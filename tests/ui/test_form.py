@@ -199,7 +199,8 @@ def test_an_edit_the_core_refuses_is_reported_not_raised(qtbot, tmp_path):
     form, _session = open_form(qtbot, write_article(tmp_path, text))
     messages = []
     form.ctx.error.connect(messages.append)
-    form.ctx.apply(__import__("editor.core.edits", fromlist=["SetValue"]).SetValue(("atomic_facts", 0), {"id": "x"}))
+    edits = __import__("editor.core.document.edits", fromlist=["SetValue"])
+    form.ctx.apply(edits.SetValue(("atomic_facts", 0), {"id": "x"}))
     assert messages and form.message_bar.isVisibleTo(form)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from editor.core.problems import Problem
+from editor.core.validation.problems import Problem
 from editor.ui.form.problems_panel import ProblemsPanel, count_text, entry_text
 
 try:

@@ -17,9 +17,9 @@ from watchdog.observers.inotify_c import InotifyFD
 
 from PySide6.QtCore import QTimer
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import SetValue
-from editor.core.files import safe_save
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import SetValue
+from editor.core.files.save import safe_save
 from editor.ui.session import ArticleSession
 from editor.ui.watcher import CorpusWatcher, DocumentSync, affects, renamed_path
 
@@ -447,7 +447,7 @@ def test_own_save_through_the_session_is_unchanged(qtbot, opened):
 # -- crash recovery -----------------------------------------------------------------------------------
 
 def test_session_journal_follows_edits_saves_and_renames(qtbot, folder):
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
     from editor.ui.recovery import SessionJournal
 
     article = folder / "ai" / "article.md"
@@ -480,8 +480,8 @@ def test_session_journal_follows_edits_saves_and_renames(qtbot, folder):
 CRASHING_EDITOR = """
 import os, sys, time
 from PySide6.QtWidgets import QApplication
-from editor.core.edits import SetValue
-from editor.core.journal import Journal
+from editor.core.document.edits import SetValue
+from editor.core.files.journal import Journal
 from editor.ui.recovery import SessionJournal
 from editor.ui.session import ArticleSession
 app = QApplication([])
@@ -501,7 +501,7 @@ time.sleep(60)
 def test_killed_editor_process_edits_are_recovered(qtbot, folder):
     import signal
 
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
     from editor.ui.recovery import RecoveryDialog, restore_into
 
     article = folder / "ai" / "article.md"
@@ -536,7 +536,7 @@ def test_killed_editor_process_edits_are_recovered(qtbot, folder):
 
 
 def test_recovering_a_deleted_article(qtbot, folder):
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
     from editor.ui.recovery import RecoveryDialog, recreate
 
     article = folder / "ai" / "article.md"
@@ -643,7 +643,7 @@ def hub(qtbot, folder):
 
 
 def test_hub_merges_clashes_follows_and_journals(qtbot, hub, folder):
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
 
     article = folder / "ai" / "article.md"
     session = ArticleSession(article)
@@ -697,7 +697,7 @@ def test_hub_big_batches_ask_for_a_background_refresh(qtbot, hub, folder):
 def test_hub_offers_recovery_and_restores_on_open(qtbot, hub, folder):
     from PySide6.QtCore import Qt
 
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
 
     article, other, gone = folder / "ai" / "article.md", folder / "ai" / "other.md", folder / "ai" / "gone.md"
     journal = Journal()
@@ -724,7 +724,7 @@ def test_hub_offers_recovery_and_restores_on_open(qtbot, hub, folder):
 
 
 def test_hub_recovery_decide_later_and_discard(qtbot, hub, folder):
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
 
     Journal().record(folder / "ai" / "article.md", None, b"later")
     assert hub.offer_recovery(run_dialog=lambda dialog: dialog.DialogCode.Rejected) is None
@@ -740,7 +740,7 @@ def test_hub_recovery_decide_later_and_discard(qtbot, hub, folder):
 
 
 def test_hub_recovery_restores_the_article_already_open(qtbot, hub, folder):
-    from editor.core.journal import Journal
+    from editor.core.files.journal import Journal
 
     article = folder / "ai" / "article.md"
     session = ArticleSession(article)

@@ -93,7 +93,7 @@ def test_undo_and_redo_reach_the_session_from_the_body_editor(make_window, corpu
 
 
 def test_form_edit_and_undo_share_one_stack_with_the_body(make_window, corpus, qtbot):
-    from editor.core.edits import SetValue
+    from editor.core.document.edits import SetValue
 
     path = corpus / ARTICLE
     window = make_window(corpus, path)
@@ -186,7 +186,7 @@ def test_review_changes_shows_the_exact_diff(make_window, corpus, qtbot):
 
 
 def test_saving_refreshes_the_index_row(make_window, corpus, qtbot):
-    from editor.core.edits import SetValue
+    from editor.core.document.edits import SetValue
 
     path = corpus / ARTICLE
     window = make_window(corpus, path)

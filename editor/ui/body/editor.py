@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit
 
-from editor.core.edits import text_diff
+from editor.core.document.edits import text_diff
 from editor.ui import theme
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from editor.core.edits import text_diff
+from editor.core.document.edits import text_diff
 
 _BREAK = re.compile(r"\r\n?")
 

@@ -1,104 +1,17 @@
-"""The batch bump: set a date field on many articles, diff first, one undo for the whole batch.
+"""The batch bump's undo step: the core plans the bump (`editor.core.bump`), this writes it as one command.
 
-`plan_bump` is plain Python: it reads each file, applies `bump_document` to a copy in memory and
-keeps the old bytes, the new bytes and the file identity. `BatchBumpCommand` writes the plan with the
-safe save; its undo puts each file's old bytes back, refusing any file that changed since our write.
+Its undo puts each file's old bytes back, refusing any file that changed since our write.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from editor.cli.document_commands import bump_document
-from editor.core.document import ArticleDocument
-from editor.core.errors import ArticleError, CorpusEditorError, SaveConflict
-from editor.core.files import FileIdentity, read_with_identity, safe_save
-
-DEFAULT_DATE_FIELDS = ("last_verified", "updated", "created_date")
-
-
-@dataclass
-class BumpPlan:
-    path: str
-    old: bytes = b""
-    new: bytes = b""
-    identity: FileIdentity | None = None
-    diff: str = ""
-    error: str = ""
-
-    @property
-    def changes(self) -> bool:
-        return not self.error and self.old != self.new
-
-
-@dataclass
-class BumpPlanSet:
-    fields: list[str]
-    date: dt.date
-    plans: list[BumpPlan] = field(default_factory=list)
-
-    @property
-    def to_write(self) -> list[BumpPlan]:
-        return [p for p in self.plans if p.changes]
-
-    def combined_diff(self) -> str:
-        return "".join(p.diff for p in self.to_write)
-
-    def summary(self) -> str:
-        writes = len(self.to_write)
-        failed = sum(1 for p in self.plans if p.error)
-        current = len(self.plans) - writes - failed
-        parts = [f"{writes} article{'s' if writes != 1 else ''} to update"]
-        if current:
-            parts.append(f"{current} already at {self.date.isoformat()}")
-        if failed:
-            parts.append(f"{failed} cannot be bumped")
-        return ", ".join(parts)
-
-
-def plan_bump(paths: Iterable[str], fields: list[str], date: dt.date,
-              current_text: Callable[[str], bytes | None] | None = None, root: str | None = None) -> BumpPlanSet:
-    """What bumping `fields` to `date` would write to each file. Reads files; writes nothing.
-
-    `current_text(path)` may refuse a file (return None is fine; raise ValueError with a reason),
-    e.g. one open with unsaved changes in the editor.
-    """
-    result = BumpPlanSet(list(fields), date)
-    for path in paths:
-        plan = BumpPlan(os.fspath(path))
-        result.plans.append(plan)
-        try:
-            if current_text is not None:
-                current_text(plan.path)
-            plan.old, plan.identity = read_with_identity(plan.path)
-            doc = ArticleDocument.from_bytes(plan.old, plan.path)
-            bump_document(doc, list(fields), date)
-        except ValueError as exc:
-            plan.error = str(exc)
-            continue
-        except ArticleError as exc:
-            plan.error = f"line {exc.line}: {exc.message}" if exc.line else exc.message
-            continue
-        except CorpusEditorError as exc:
-            plan.error = getattr(exc, "message", str(exc))
-            continue
-        except OSError as exc:
-            plan.error = exc.strerror or str(exc)
-            continue
-        plan.new = doc.to_bytes()
-        if plan.new != plan.old:
-            name = os.path.relpath(plan.path, root) if root else os.path.basename(plan.path)
-            old_text = plan.old.decode("utf-8", errors="replace").lstrip("\ufeff")
-            plan.diff = "".join(difflib.unified_diff(
-                old_text.splitlines(keepends=True), doc.text.splitlines(keepends=True),
-                fromfile=f"{name} (on disk)", tofile=f"{name} (bumped)"))
-    return result
+from editor.core.bump import BumpPlanSet
+from editor.core.document.errors import SaveConflict
+from editor.core.files.save import FileIdentity, safe_save
 
 
 class BatchBumpCommand(QUndoCommand):

@@ -13,12 +13,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from editor.core.errors import CorpusEditorError
+from editor.core.document.errors import CorpusEditorError
 from editor.ui.corpus.rows import CorpusRow, row_from_index
 
 
 def _open_index(root: str, cache_dir: str | None):
-    from editor.core.index import CorpusIndex
+    from editor.core.index.store import CorpusIndex
 
     return CorpusIndex(root, cache_dir=cache_dir)
 

@@ -87,7 +87,7 @@ def _int(value: Any) -> int:
 
 
 def _from_index_row(entry: Any, root: str | None) -> CorpusRow:
-    """The fast path for `editor.core.index.Row` (50,000 of them at start-up)."""
+    """The fast path for `editor.core.index.store.Row` (50,000 of them at start-up)."""
     path = entry.path
     if root and not path.startswith("/"):
         path = f"{root}/{path}" if os.sep == "/" else os.path.join(root, path)

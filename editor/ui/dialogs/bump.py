@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from editor.ui.corpus.bump import BumpPlanSet
+from editor.core.bump import BumpPlanSet
 from editor.ui.dialogs.diff_view import DiffView
 
 
@@ -82,7 +82,7 @@ class BumpDialog(QDialog):
         self.view.set_diff(self.plan_set.combined_diff())
         self.summary.setText(self.plan_set.summary() + ". Nothing is written until you apply; one undo "
                              "(Ctrl+Z in the corpus list) restores every file.")
-        failed = [f"{p.path}: {p.error}" for p in self.plan_set.plans if p.error]
+        failed = [f"{p.path}: {p.reason}" for p in self.plan_set.plans if p.error]
         self.problems.setText("Not bumped:\n" + "\n".join(failed) if failed else "")
         self.problems.setVisible(bool(failed))
         n = len(self.plan_set.to_write)

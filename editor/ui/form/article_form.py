@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import rules
-from editor.core.errors import CorpusEditorError, FieldPathError
-from editor.core.fieldpath import format_path, parse_path
-from editor.core.problems import Problem
-from editor.core.schema import FieldSpec, Schema, load_schema
+from editor.core.document.errors import CorpusEditorError, FieldPathError
+from editor.core.document.fieldpath import format_path, parse_path
+from editor.core.validation import rules
+from editor.core.validation.problems import Problem
+from editor.core.validation.schema import FieldSpec, Schema, load_schema
 from editor.ui.form.list_editors import ObjectListEditor, StringListEditor, source_lists, source_usage
 from editor.ui.form.other_fields import OtherFieldsEditor
 from editor.ui.form.widgets import ERROR_COLOR, FieldEditor, FieldsForm, FormContext, Section
@@ -150,7 +150,7 @@ class ArticleForm(QWidget):
         self.message_bar.hide()
         if session is not None:
             if self.schema is None:
-                from editor.core.schema import find_corpus_root
+                from editor.core.validation.schema import find_corpus_root
 
                 self.set_schema(load_schema(find_corpus_root(session.path)))
             session.changed.connect(self._session_changed)

@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import edits
-from editor.core.problems import Problem
-from editor.core.schema import FieldSpec
+from editor.core.document import edits
+from editor.core.validation.problems import Problem
+from editor.core.validation.schema import FieldSpec
 from editor.ui.form.widgets import (
     ERROR_COLOR,
     MISSING,
@@ -1053,7 +1053,7 @@ class ObjectListEditor(FieldEditor):
 
 def source_keys(source: dict) -> set[str]:
     """What a fact can cite a source by: its id, its URL and DOI (normalized as the rules compare them)."""
-    from editor.core.rules import normalize_doi, normalize_url
+    from editor.core.validation.rules import normalize_doi, normalize_url
 
     keys: set[str] = set()
     if isinstance(source.get("id"), str) and source["id"]:
@@ -1066,7 +1066,7 @@ def source_keys(source: dict) -> set[str]:
 
 
 def fact_keys(fact: dict) -> set[str]:
-    from editor.core.rules import normalize_doi, normalize_url
+    from editor.core.validation.rules import normalize_doi, normalize_url
 
     keys: set[str] = set()
     if isinstance(fact.get("source_ref"), str) and fact["source_ref"]:

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import edits
-from editor.core.fieldpath import Path
-from editor.core.schema import FieldSpec
-from editor.core.values import format_scalar
+from editor.core.document import edits
+from editor.core.document.fieldpath import Path
+from editor.core.document.values import format_scalar
+from editor.core.validation.schema import FieldSpec
 from editor.ui.form.widgets import FormContext, YamlFieldEditor, severity_color
 
 UNKNOWN_HELP = "Not declared in the schema: kept exactly as it is in the file; edit it as YAML."

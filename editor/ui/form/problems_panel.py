@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
 
-from editor.core.problems import Problem
+from editor.core.validation.problems import Problem
 from editor.ui.form.widgets import ERROR_COLOR, WARNING_COLOR
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -43,12 +43,12 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from editor.core import edits
-from editor.core.document import ArticleDocument
-from editor.core.errors import ArticleError, CorpusEditorError, FieldPathError
-from editor.core.fieldpath import Path, format_path, parse_path
-from editor.core.problems import Problem
-from editor.core.schema import FieldSpec, date_value
+from editor.core.document import edits
+from editor.core.document.article import ArticleDocument
+from editor.core.document.errors import ArticleError, CorpusEditorError, FieldPathError
+from editor.core.document.fieldpath import Path, format_path, parse_path
+from editor.core.validation.problems import Problem
+from editor.core.validation.schema import FieldSpec, date_value
 
 MISSING: Any = object()
 

@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any
 
-from editor.core.values import to_jsonable
+from editor.core.document.values import to_jsonable
 
 _ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "$schema", "$id", "$defs",
                 "definitions", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"}

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from editor.core.yamltree import resolve_plain
+from editor.core.document.yamltree import resolve_plain
 
 TRUE_WORDS = {"true", "yes", "on", "1"}
 FALSE_WORDS = {"false", "no", "off", "0"}

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from editor.core.document import ArticleDocument
-from editor.core.errors import ArticleError, CorpusEditorError, NotAnArticle
-from editor.core.fieldpath import format_path
-from editor.core.files import iter_article_files
-from editor.core.problems import Problem
-from editor.core.schema import (
+from editor.core.document.article import ArticleDocument
+from editor.core.document.errors import ArticleError, CorpusEditorError, NotAnArticle
+from editor.core.document.fieldpath import format_path
+from editor.core.document.values import format_scalar
+from editor.core.files.walk import iter_article_files
+from editor.core.validation.problems import Problem
+from editor.core.validation.schema import (
     CORPUS_SCHEMA_NAME,
     Schema,
     SchemaError,
@@ -34,7 +35,6 @@ from editor.core.schema import (
     describe_errors,
     load_schema,
 )
-from editor.core.values import format_scalar
 
 # code -> (default severity, what the rule finds)
 RULES: dict[str, tuple[str, str]] = {

@@ -16,9 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from editor.core.errors import SaveConflict
-
-ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+from editor.core.document.errors import SaveConflict
 
 
 @dataclass(frozen=True)
@@ -118,20 +116,3 @@ def _fsync_folder(folder: str) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def iter_article_files(paths, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES):
-    """Files under `paths` that may be articles, in a stable order; hidden folders are skipped.
-
-    A path given explicitly is yielded whatever its suffix (a missing one too: the caller reports it).
-    """
-    for given in paths:
-        given = Path(given)
-        if not given.is_dir():
-            yield given
-            continue
-        for folder, dirs, files in os.walk(given):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.lower().endswith(suffixes) and not name.startswith("."):
-                    yield Path(folder, name)

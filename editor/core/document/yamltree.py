@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from editor.core.errors import ArticleError
+from editor.core.document.errors import ArticleError
 
 try:
     _Loader = yaml.CSafeLoader

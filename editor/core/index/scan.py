@@ -3,12 +3,12 @@
 `ArticleDocument` keeps a position for every node, which an editor needs and a listing does not. Here
 the front matter goes through libyaml's C parser and composer (`yaml.CParser`) with a constructor that
 gives exactly the values `ArticleDocument.data` holds (the YAML 1.2 core schema plus dates, see
-`editor.core.yamltree.resolve_plain`): about three times faster. Anything the fast path does not handle
+`editor.core.document.yamltree.resolve_plain`): about three times faster. Anything the fast path does not handle
 identically (tags, aliases, duplicate keys, deep nesting, a front matter that is not a mapping, any YAML
 error) is handed to `ArticleDocument`, so the two always agree on what is an article, on its values, and
 on the message and line of its error.
 
-Errors and warnings are counted by `editor.core.rules.check_document`, as `validate` finds them. Two
+Errors and warnings are counted by `editor.core.validation.rules.check_document`, as `validate` finds them. Two
 things keep that cheap: the document is given without its position tree (counts need no line numbers),
 and a compiled check proves most documents valid against the schema without running jsonschema.
 
@@ -28,12 +28,13 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from editor.core import rules, schema
-from editor.core.document import ArticleDocument
-from editor.core.errors import ArticleError, NotAnArticle
-from editor.core.index import is_candidate, search_text
-from editor.core.source import LineMap, Source, split
-from editor.core.yamltree import MAX_DEPTH, Node, resolve_plain
+from editor.core.document.article import ArticleDocument
+from editor.core.document.errors import ArticleError, NotAnArticle
+from editor.core.document.source import LineMap, Source, split
+from editor.core.document.yamltree import MAX_DEPTH, Node, resolve_plain
+from editor.core.files.walk import is_candidate
+from editor.core.index.text import search_text
+from editor.core.validation import rules, schema
 
 try:
     from yaml._yaml import CParser as _CParser
@@ -283,7 +284,7 @@ def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
 
 # -- validation ---------------------------------------------------------------------------------------------
 class Checker:
-    """Runs the corpus rules (`editor.core.rules.check_document`) on one document and counts errors and
+    """Runs the corpus rules (`editor.core.validation.rules.check_document`) on one document and counts errors and
     warnings. Built once per process: the schema is loaded once.
 
     A corpus schema file that cannot be used is replaced by the default schema, as `check_corpus` does

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from editor.core import render
-from editor.core.document import ArticleDocument, TextEdit
-from editor.core.errors import ArticleError, EditError, FieldPathError
-from editor.core.fieldpath import Path, format_path, parse_path
-from editor.core.yamltree import Node, to_python
+from editor.core.document import render
+from editor.core.document.article import ArticleDocument, TextEdit
+from editor.core.document.errors import ArticleError, EditError, FieldPathError
+from editor.core.document.fieldpath import Path, format_path, parse_path
+from editor.core.document.yamltree import Node, to_python
 
 DEFAULT_WIDTH = 100
 
@@ -33,6 +33,10 @@ class Operation:
 
     def describe(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def apply_to(self, doc: ArticleDocument) -> AppliedEdit | None:
+        """`ArticleDocument.apply` lands here, so the document needs no import of its operations."""
+        return apply(doc, self)
 
 
 @dataclass(frozen=True)
@@ -190,14 +194,6 @@ def apply(doc: ArticleDocument, op: Operation) -> AppliedEdit | None:
     new_doc = _checked(doc, op, edit)
     doc._adopt(new_doc)
     return AppliedEdit(op, edit, op.describe())
-
-
-def undo(doc: ArticleDocument, applied: AppliedEdit) -> None:
-    doc.replace_text(applied.edit.inverse().apply(doc.text))
-
-
-def redo(doc: ArticleDocument, applied: AppliedEdit) -> None:
-    doc.replace_text(applied.edit.apply(doc.text))
 
 
 def _checked(doc: ArticleDocument, op: Operation, edit: TextEdit) -> ArticleDocument:

@@ -6,7 +6,7 @@ summary fields, error and warning counts, the parse error of an unreadable artic
 text of each article, and an FTS5 index over titles, statements, known gaps and bodies (bm25 ranking,
 snippets).
 
-A cold scan reads every file, spread over processes (`editor.core.scan`). A warm start only stats the
+A cold scan reads every file, spread over processes (`editor.core.index.scan`). A warm start only stats the
 files and re-reads those whose size, mtime or inode changed (and the few whose counts depend on today's
 date and whose day has come, see `scan.Checker.valid_until`); vanished files are dropped. A cache that
 is corrupt, locked, from another version of the index, or built with other rules or another schema is
@@ -45,17 +45,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from editor.core.errors import CorpusEditorError
-from editor.core.files import ARTICLE_SUFFIXES
+from editor.core.document.errors import CorpusEditorError
+from editor.core.files.walk import CORPUS_SCHEMA_NAME, walk
+from editor.core.index.text import display_text, search_text
 
 SCHEMA_VERSION = 3
 APP_NAME = "corpus-editor"
-# The corpus's own schema file (editor.core.schema.CORPUS_SCHEMA_NAME; not imported here because the
-# schema module pulls in jsonschema, which a warm start does not need).
-CORPUS_SCHEMA_NAME = ".corpus-schema.yaml"
 # Modules whose code decides what a row holds: a change to any of them invalidates the cache.
-_CORE_MODULES = ("scan.py", "rules.py", "schema.py", "problems.py", "document.py", "yamltree.py", "source.py",
-                 "errors.py")
+_CORE_MODULES = ("index/scan.py", "index/text.py", "files/walk.py", "validation/rules.py", "validation/schema.py",
+                 "validation/quickvalid.py", "validation/problems.py", "document/article.py", "document/yamltree.py",
+                 "document/source.py", "document/values.py", "document/fieldpath.py", "document/errors.py")
 
 PARALLEL_MIN_FILES = 400  # fewer files to read than this: read them in this process
 BATCH_SIZE = 500  # rows written per transaction
@@ -122,72 +121,6 @@ class IndexUnavailable(CorpusEditorError):
 
 class _Untrusted(Exception):
     """The cache exists but must not be used (another version, another corpus, failed check)."""
-
-
-# -- files and text ---------------------------------------------------------------------------------------
-# Files read as possible articles (files.ARTICLE_SUFFIXES); any other file is recorded as "not an article"
-# without reading it.
-def is_candidate(name: str) -> bool:
-    """Whether a file name may hold an article (hidden files and other types are never read)."""
-    if name.startswith("."):
-        return False
-    return os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
-
-
-def walk(root: str, under: str = "") -> Iterator[tuple[str, int, int, int]]:
-    """(relative path, size, mtime_ns, inode) of every regular file below `root` (or `root/under`).
-
-    Hidden folders (`.git`) and `__pycache__` are not entered, nor are symlinked folders; symlinked
-    files are followed, broken links skipped, folders that cannot be listed skipped. The corpus's
-    schema file is configuration, not a file of the corpus.
-    """
-    stack = [under.strip("/")]
-    while stack:
-        rel_dir = stack.pop()
-        folder = os.path.join(root, rel_dir) if rel_dir else root
-        prefix = rel_dir + "/" if rel_dir else ""
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        if not name.startswith(".") and name != "__pycache__":
-                            stack.append(prefix + name)
-                        continue
-                    if not entry.is_file() or (not prefix and name == CORPUS_SCHEMA_NAME):
-                        continue
-                    st = entry.stat()
-                except OSError:
-                    continue
-                yield prefix + name, st.st_size, st.st_mtime_ns, st.st_ino
-
-
-# CJK scripts have no spaces between words: each character becomes its own token (set apart by
-# zero-width spaces, which the tokenizer splits on and nobody sees), so that a search for any run of
-# characters finds it as a phrase of single characters.
-_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x3100, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
-               (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
-_ZWSP = "\u200b"
-_cjk_table: dict[int, str] = {}
-
-
-def search_text(text: str) -> str:
-    """Text as stored for full-text search (CJK characters set apart)."""
-    if text.isascii():
-        return text
-    if not _cjk_table:  # str.translate with a table: about four times faster than a regex substitution
-        _cjk_table.update((code, f"{_ZWSP}{chr(code)}{_ZWSP}") for start, end in _CJK_RANGES
-                          for code in range(start, end + 1))
-    return text.translate(_cjk_table)
-
-
-def display_text(text: str) -> str:
-    """Undo `search_text` (in a snippet)."""
-    return text.replace(_ZWSP, "") if _ZWSP in text else text
 
 
 # -- rows -----------------------------------------------------------------------------------------------
@@ -572,7 +505,7 @@ class CorpusIndex:
         from editor.paths import resource
 
         digest = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}:{sys.version_info[:2]}".encode())
-        core = Path(__file__).resolve().parent
+        core = Path(__file__).resolve().parent.parent
         for path in [*(core / name for name in _CORE_MODULES), resource("schema.yaml"),
                      self.root / CORPUS_SCHEMA_NAME]:
             digest.update(path.name.encode())
@@ -736,7 +669,7 @@ class CorpusIndex:
                         progress: Progress | None, fingerprint: str, full_text: bool) -> None:
         if not to_read:
             return
-        from editor.core import scan
+        from editor.core.index import scan
 
         total = len(to_read)
         if progress is not None and progress(0, total) is False:
@@ -772,7 +705,7 @@ class CorpusIndex:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _scanned_batches(self, to_read: list, today: dt.date, checker, fingerprint: str) -> Iterator[list]:
-        from editor.core import scan
+        from editor.core.index import scan
 
         if len(to_read) < PARALLEL_MIN_FILES or self.workers < 2:
             for start in range(0, len(to_read), BATCH_SIZE):
@@ -1102,7 +1035,7 @@ def _parallel_scan(root: str, to_read: list, today: dt.date, workers: int, finge
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from editor.core import scan
+    from editor.core.index import scan
 
     # small chunks keep the workers evenly busy to the end; each costs a round trip
     chunk = max(20, min(BATCH_SIZE // 2, len(to_read) // (workers * 16) or 1))

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from editor.core.document import ArticleDocument
-from editor.core.edits import (
+from editor.core.document.article import ArticleDocument
+from editor.core.document.edits import (
     AddKey,
     InsertItem,
     MoveItem,
@@ -26,8 +26,8 @@ from editor.core.edits import (
     loose_equal,
     strict_equal,
 )
-from editor.core.errors import ArticleError, CorpusEditorError
-from editor.core.fieldpath import Path, format_path
+from editor.core.document.errors import ArticleError, CorpusEditorError
+from editor.core.document.fieldpath import Path, format_path
 
 BODY = "body"
 FRONT_MATTER = "front matter"

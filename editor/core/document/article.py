@@ -1,6 +1,6 @@
 """ArticleDocument: one article file, read exactly and edited by splicing its text.
 
-The document keeps the file's text as loaded. Every edit (see `editor.core.edits`) is turned into a
+The document keeps the file's text as loaded. Every edit (see `editor.core.document.edits`) is turned into a
 `TextEdit` (offset, old text, new text) on that text, re-parsed and checked before it is accepted, so
 undo is the reverse splice and the bytes outside the edited value never change.
 """
@@ -13,11 +13,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from editor.core.errors import ArticleError, FieldPathError
-from editor.core.fieldpath import Path, format_path, parse_path
-from editor.core.source import LineMap, Source, split
-from editor.core.values import format_scalar
-from editor.core.yamltree import Node, parse_tree, to_python
+from editor.core.document.errors import ArticleError, FieldPathError
+from editor.core.document.fieldpath import Path, format_path, parse_path
+from editor.core.document.source import LineMap, Source, split
+from editor.core.document.values import format_scalar
+from editor.core.document.yamltree import Node, parse_tree, to_python
 
 
 @dataclass(frozen=True)
@@ -120,22 +120,16 @@ class ArticleDocument:
     def _adopt(self, other: ArticleDocument) -> None:
         self.source, self.lines, self.root, self.data = other.source, other.lines, other.root, other.data
 
-    # -- editing (see editor.core.edits) ----------------------------------------------------------
+    # -- editing: the operations (editor.core.document.edits) plan and check their own splice ----
     def apply(self, operation):
         """Apply an edit operation; returns the AppliedEdit (for undo) or None if nothing changed."""
-        from editor.core import edits
-
-        return edits.apply(self, operation)
+        return operation.apply_to(self)
 
     def undo(self, applied) -> None:
-        from editor.core import edits
-
-        edits.undo(self, applied)
+        self.replace_text(applied.edit.inverse().apply(self.text))
 
     def redo(self, applied) -> None:
-        from editor.core import edits
-
-        edits.redo(self, applied)
+        self.replace_text(applied.edit.apply(self.text))
 
     # -- reading fields ---------------------------------------------------------------------------
     def node_at(self, path: str | Path) -> Node:

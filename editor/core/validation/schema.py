@@ -13,7 +13,7 @@ also holds `.git`, usually). The file is YAML with three optional keys:
         status:             #   replaces the default's, and `null` deletes the key
           enum: [draft, review, published]
         reviewer: {type: string, x-label: Reviewer, x-order: 45}
-    rules:                  # corpus rule settings (see editor.core.rules.RuleConfig)
+    rules:                  # corpus rule settings (see editor.core.validation.rules.RuleConfig)
       stale_warning_days: 90
       stale_error_days: 365
       min_sources_for_high: 2
@@ -41,16 +41,16 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
-from editor.core.errors import ArticleError, CorpusEditorError
-from editor.core.fieldpath import format_path, parse_path
-from editor.core.quickvalid import compile_validity
-from editor.core.source import LineMap
-from editor.core.values import format_scalar, to_jsonable
-from editor.core.yamltree import parse_tree, to_python
+from editor.core.document.errors import ArticleError, CorpusEditorError
+from editor.core.document.fieldpath import format_path, parse_path
+from editor.core.document.source import LineMap
+from editor.core.document.values import format_scalar, to_jsonable
+from editor.core.document.yamltree import parse_tree, to_python
+from editor.core.files.walk import CORPUS_SCHEMA_NAME
+from editor.core.validation.quickvalid import compile_validity
 from editor.paths import resource
 
 DEFAULT_SCHEMA_PATH = resource("schema.yaml")
-CORPUS_SCHEMA_NAME = ".corpus-schema.yaml"
 
 WIDGETS = ("line", "text", "enum", "date", "bool", "int", "number", "url", "string-list", "object-list",
            "object", "yaml")
@@ -376,7 +376,7 @@ class Schema:
         # subschema it descends into, and hints are most of them
         self.validator = Draft202012Validator(strip_hints(json_schema), format_checker=FORMAT_CHECKER)
         self._sub_validators: dict[int, Any] = {}
-        self._quick_valid: Any = _NOT_COMPILED  # compiled on first use: see editor.core.quickvalid
+        self._quick_valid: Any = _NOT_COMPILED  # compiled on first use: see editor.core.validation.quickvalid
 
     def __repr__(self) -> str:
         return f"<Schema from {', '.join(self.sources) or 'memory'}>"

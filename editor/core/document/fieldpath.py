@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from editor.core.errors import FieldPathError
+from editor.core.document.errors import FieldPathError
 
 Step = str | int
 Path = tuple[Step, ...]

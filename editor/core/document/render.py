@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from editor.core.yamltree import resolve_plain
+from editor.core.document.yamltree import resolve_plain
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from editor.core.errors import ArticleError, NotAnArticle
+from editor.core.document.errors import ArticleError, NotAnArticle
 
 BOM = "\ufeff"
 
