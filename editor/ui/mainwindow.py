@@ -30,7 +30,6 @@ from editor.core.validation.problems import Problem
 from editor.ui import theme
 from editor.ui.actions import create_actions
 from editor.ui.body.panel import BodyPanel
-from editor.ui.conflict_banner import FileSyncHub
 from editor.ui.corpus.bump import BatchBumpCommand
 from editor.ui.corpus.indexer import CorpusSource
 from editor.ui.corpus.panel import CorpusPanel
@@ -42,6 +41,7 @@ from editor.ui.form.article_form import ArticleForm
 from editor.ui.form.problems_panel import ProblemsPanel
 from editor.ui.session import ArticleSession
 from editor.ui.settings import Settings
+from editor.ui.sync import FileSyncHub
 
 APP_NAME = "Corpus Editor"
 

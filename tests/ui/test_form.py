@@ -10,18 +10,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from editor.ui.form.list_editors import ObjectListEditor, StringListEditor
-from editor.ui.form.widgets import (
-    ERROR_COLOR,
-    WARNING_COLOR,
+from editor.ui.form.base import ERROR_COLOR, WARNING_COLOR
+from editor.ui.form.object_list import ObjectListEditor
+from editor.ui.form.scalar_editors import (
     BoolFieldEditor,
     DateFieldEditor,
     EnumFieldEditor,
     LineFieldEditor,
     NumberFieldEditor,
     TextFieldEditor,
-    YamlFieldEditor,
 )
+from editor.ui.form.string_list import StringListEditor
+from editor.ui.form.yaml_editor import YamlFieldEditor
 
 try:
     from tests.ui.form_helpers import SAMPLE, changed_lines, open_form, settle, write_article

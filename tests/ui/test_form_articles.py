@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from editor.ui.form.list_editors import ObjectListEditor
+from editor.ui.form.object_list import ObjectListEditor
 
 try:
     from tests.ui.form_helpers import open_form, settle

@@ -13,7 +13,8 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from editor.ui.form.list_editors import ROW_MIME, fresh_id, source_usage
+from editor.ui.form.object_list import ROW_MIME, fresh_id
+from editor.ui.form.sources import source_usage
 
 try:
     from tests.ui.form_helpers import SAMPLE, facts_article, open_form, settle, write_article

@@ -555,7 +555,8 @@ def test_recovering_a_deleted_article(qtbot, folder):
 # -- the banner ----------------------------------------------------------------------------------------
 
 def test_banner_clash_choices(qtbot, opened, tmp_path):
-    from editor.ui.conflict_banner import ConflictBanner, ConflictController
+    from editor.ui.conflict_banner import ConflictBanner
+    from editor.ui.sync import ConflictController
 
     watcher, sync, session, article = opened
     banner = ConflictBanner()
@@ -588,7 +589,8 @@ def test_banner_clash_choices(qtbot, opened, tmp_path):
 
 
 def test_banner_take_theirs_and_notes(qtbot, opened):
-    from editor.ui.conflict_banner import ConflictBanner, ConflictController
+    from editor.ui.conflict_banner import ConflictBanner
+    from editor.ui.sync import ConflictController
 
     watcher, sync, session, article = opened
     banner = ConflictBanner()
@@ -630,7 +632,7 @@ def test_unreadable_file_changes_nothing(qtbot, folder):
 def hub(qtbot, folder):
     from PySide6.QtWidgets import QWidget
 
-    from editor.ui.conflict_banner import FileSyncHub
+    from editor.ui.sync import FileSyncHub
 
     window = QWidget()
     qtbot.addWidget(window)
@@ -753,7 +755,7 @@ def test_hub_recovery_restores_the_article_already_open(qtbot, hub, folder):
 def test_view_kept_across_a_reload(qtbot):
     from PySide6.QtWidgets import QPlainTextEdit
 
-    from editor.ui.conflict_banner import view_kept
+    from editor.ui.body.editor import view_kept
 
     editor = QPlainTextEdit()
     qtbot.addWidget(editor)

@@ -6,6 +6,8 @@ Ctrl+Z reaches them even while this widget has the focus.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit
@@ -16,6 +18,40 @@ from editor.ui import theme
 
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+@contextlib.contextmanager
+def view_kept(editor: QPlainTextEdit):
+    """Keep an editor's selection and scroll position across a change of its text made elsewhere (a
+    reload from disk): positions before the changed stretch stay, positions after it move with it."""
+    before = editor.toPlainText()
+    cursor = editor.textCursor()
+    anchor, position = cursor.anchor(), cursor.position()
+    vertical, horizontal = editor.verticalScrollBar().value(), editor.horizontalScrollBar().value()
+    try:
+        yield
+    finally:
+        after = editor.toPlainText()
+        edit = text_diff(before, after)
+        if edit is not None:
+            # Qt counts positions in UTF-16 code units
+            start = utf16_len(before[: edit.offset])
+            end_before, end_after = start + utf16_len(edit.old), start + utf16_len(edit.new)
+            length = utf16_len(after)
+
+            def moved(pos: int) -> int:
+                if pos <= start:
+                    return pos
+                if pos >= end_before:
+                    return pos + end_after - end_before
+                return min(pos, end_after)
+
+            kept = editor.textCursor()
+            kept.setPosition(min(moved(anchor), length))
+            kept.setPosition(min(moved(position), length), QTextCursor.MoveMode.KeepAnchor)
+            editor.setTextCursor(kept)
+        editor.verticalScrollBar().setValue(vertical)
+        editor.horizontalScrollBar().setValue(horizontal)
 
 
 class MarkdownEditor(QPlainTextEdit):

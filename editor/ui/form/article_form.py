@@ -1,7 +1,7 @@
 """ArticleForm: the front matter of the open article as a form generated from the schema.
 
 Sections follow the schema's order: the article's simple fields, then one section per list of
-objects (facts, sources: master-detail, see `list_editors`), then the remaining fields, then
+objects (facts, sources: master-detail, see `object_list`), then the remaining fields, then
 "Other fields" for keys the schema does not know. The form never holds values of its own: every
 change is a core operation applied through the session, and after every change (edit, undo, redo,
 reload) the widgets are refreshed from `session.doc` without being rebuilt. Problems are recomputed
@@ -30,9 +30,13 @@ from editor.core.document.fieldpath import format_path, parse_path
 from editor.core.validation import rules
 from editor.core.validation.problems import Problem
 from editor.core.validation.schema import FieldSpec, Schema, load_schema
-from editor.ui.form.list_editors import ObjectListEditor, StringListEditor, source_lists, source_usage
+from editor.ui.form.base import ERROR_COLOR, FieldEditor, FormContext
+from editor.ui.form.factory import create_editor
+from editor.ui.form.fields_form import FieldsForm, Section
+from editor.ui.form.object_list import ObjectListEditor
 from editor.ui.form.other_fields import OtherFieldsEditor
-from editor.ui.form.widgets import ERROR_COLOR, FieldEditor, FieldsForm, FormContext, Section
+from editor.ui.form.sources import source_lists, source_usage
+from editor.ui.form.string_list import StringListEditor
 
 PROBLEMS_DELAY_MS = 250
 
@@ -70,7 +74,7 @@ class ArticleForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None, schema: Schema | None = None):
         super().__init__(parent)
-        self.ctx = FormContext(self)
+        self.ctx = FormContext(create_editor, self)
         self.ctx.error.connect(self.show_message)
         self.session = None
         self.schema: Schema | None = None

@@ -24,7 +24,8 @@ from editor.core.document import edits
 from editor.core.document.fieldpath import Path
 from editor.core.document.values import format_scalar
 from editor.core.validation.schema import FieldSpec
-from editor.ui.form.widgets import FormContext, YamlFieldEditor, severity_color
+from editor.ui.form.base import FormContext, severity_color
+from editor.ui.form.yaml_editor import YamlFieldEditor
 
 UNKNOWN_HELP = "Not declared in the schema: kept exactly as it is in the file; edit it as YAML."
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixm
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
 
 from editor.core.validation.problems import Problem
-from editor.ui.form.widgets import ERROR_COLOR, WARNING_COLOR
+from editor.ui.form.base import ERROR_COLOR, WARNING_COLOR
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 

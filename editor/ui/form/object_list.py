@@ -1,4 +1,4 @@
-"""Editors for lists: strings one per row, and lists of objects (facts, sources) as master-detail.
+"""Lists of objects (facts, sources) as master-detail.
 
 A list of objects is a model (one summary line per item, with problem and confidence badges) in a
 QListView, and ONE detail form that edits the selected item: a thousand facts are a thousand model
@@ -25,15 +25,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QSizePolicy,
     QStyle,
@@ -47,28 +45,21 @@ from PySide6.QtWidgets import (
 from editor.core.document import edits
 from editor.core.validation.problems import Problem
 from editor.core.validation.schema import FieldSpec
-from editor.ui.form.widgets import (
+from editor.ui.form.base import (
     ERROR_COLOR,
     MISSING,
     WARNING_COLOR,
-    ElidedLabel,
     FieldEditor,
-    FieldsForm,
     problems_tooltip,
+    scalar_text,
     severity_color,
+    tool_button,
 )
+from editor.ui.form.fields_form import ElidedLabel, FieldsForm
+from editor.ui.form.sources import SourcePicker, fact_keys, source_keys, source_lists
+from editor.ui.form.string_list import StringListEditor
 
 ROW_MIME = "application/x-corpus-editor-row"
-
-
-def _tool(parent: QWidget, text: str, tip: str, slot) -> QToolButton:
-    button = QToolButton(parent)
-    button.setText(text)
-    button.setToolTip(tip)
-    button.setAccessibleName(tip.split(" (")[0])
-    button.setAutoRaise(True)
-    button.clicked.connect(slot)
-    return button
 
 
 # -- ids ------------------------------------------------------------------------------------------------
@@ -101,252 +92,27 @@ def fresh_id(existing: list[Any], like: str | None) -> str:
     return candidate
 
 
-# -- lists of strings -------------------------------------------------------------------------------------
-
-class _StringListView(QListWidget):
-    action = Signal(str)
-
-    def event(self, event):
-        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None \
-                and self.state() != QAbstractItemView.State.EditingState:
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event):
-        action = self._key_action(event)
-        if action is not None and self.state() != QAbstractItemView.State.EditingState:
-            self.action.emit(action)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    @staticmethod
-    def _key_action(event) -> str | None:
-        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        key = event.key()
-        if ctrl and key == Qt.Key.Key_Up:
-            return "up"
-        if ctrl and key == Qt.Key.Key_Down:
-            return "down"
-        if ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            return "add"
-        if key == Qt.Key.Key_Delete:
-            return "remove"
-        if event.matches(QKeySequence.StandardKey.Paste):
-            return "paste"
-        return None
-
-
-class StringListEditor(FieldEditor):
-    """One row per string: double-click, F2 or Enter edits a row; add, remove, move; a paste of several
-    lines adds one item per line (one undo step)."""
-
-    def build(self, layout):
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        self.view = _StringListView(self)
-        self.view.setWordWrap(True)
-        self.view.setAlternatingRowColors(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setAccessibleName(self.spec.label)
-        self.view.itemChanged.connect(self._item_changed)
-        self.view.itemDelegate().closeEditor.connect(lambda *_: QTimer.singleShot(0, self._editor_closed))
-        self.view.action.connect(self._action)
-        self.view.activated.connect(self.view.edit)  # Enter edits the row
-        self.view.installEventFilter(self)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(0)
-        self.add_button = _tool(self, "+ Add", f"Add an item to {self.spec.label} (Ctrl+Enter)", self.add_item)
-        self.remove_button = _tool(self, "\u2212 Remove", "Remove the selected item (Delete)", self.remove_item)
-        self.up_button = _tool(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1))
-        self.down_button = _tool(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1))
-        self.count_label = QLabel(self)
-        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        for widget in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.count_label)
-        box.addWidget(self.view)
-        box.addLayout(bar)
-        layout.addLayout(box)
-        self.setFocusProxy(self.view)
-        self._values: list[str] = []
-        self._pending_row: int | None = None
-        self._row_problems: dict[int, list[Problem]] = {}
-
-    def accepts(self, value):
-        return value is MISSING or value is None or (isinstance(value, list) and all(
-            isinstance(item, str) for item in value))
-
-    # showing -------------------------------------------------------------------------------------------
-    def show_value(self, value):
-        values = list(value) if isinstance(value, list) else []
-        self._values = values
-        self._pending_row = None
-        current = self.view.currentRow()
-        if [self.view.item(i).text() for i in range(self.view.count())] != values:
-            self.view.clear()
-            for text in values:
-                self._add_view_item(text)
-            if values:
-                self.view.setCurrentRow(max(0, min(current, len(values) - 1)),
-                                        QItemSelectionModel.SelectionFlag.NoUpdate)
-        self._paint_rows()
-        self.count_label.setText(f"{len(values)} item{'s' if len(values) != 1 else ''}")
-        self._fit()
-
-    def _add_view_item(self, text: str) -> QListWidgetItem:
-        item = QListWidgetItem(text)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-        self.view.addItem(item)
-        return item
-
-    def _fit(self):
-        """As tall as the first rows (wrapped), so short lists need no scrolling."""
-        fm = QFontMetrics(self.view.font())
-        width = max(50, self.view.viewport().width() - 8)
-        height = 0
-        for i in range(min(self.view.count(), 8)):
-            text = self.view.item(i).text() or " "
-            rect = fm.boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text)
-            height += rect.height() + 4
-        if self.view.count() == 0:
-            height = fm.lineSpacing() + 8
-        self.view.setFixedHeight(height + 2 * self.view.frameWidth() + 2)
-
-    def eventFilter(self, obj, event):
-        if obj is self.view and event.type() == QEvent.Type.Resize and event.oldSize().width() != event.size().width():
-            QTimer.singleShot(0, self._fit)
-        return super().eventFilter(obj, event)
-
-    def set_problems(self, problems):
-        super().set_problems(problems)
-        n = len(self.path)
-        rows: dict[int, list[Problem]] = {}
-        from editor.ui.form.widgets import problem_path
-
-        for problem in problems:
-            path = problem_path(problem)
-            if path is not None and len(path) > n and isinstance(path[n], int):
-                rows.setdefault(path[n], []).append(problem)
-        self._row_problems = rows
-        self._paint_rows()
-
-    def _paint_rows(self):
-        with self.ctx.updating():
-            for i in range(self.view.count()):
-                item = self.view.item(i)
-                problems = self._row_problems.get(i, [])
-                color = severity_color(problems)
-                item.setForeground(color if color is not None else self.view.palette().color(
-                    QPalette.ColorRole.Text))
-                item.setToolTip(problems_tooltip(problems) if problems else item.text())
-
-    # editing ---------------------------------------------------------------------------------------------
-    def _item_changed(self, item: QListWidgetItem):
-        if self.ctx.is_updating:
-            return
-        row = self.view.row(item)
-        text = item.text()
-        if row == self._pending_row:
-            self._pending_row = None
-            if text.strip():
-                self._insert([text], row)
-            return
-        if 0 <= row < len(self._values) and text != self._values[row]:
-            self.ctx.apply(edits.SetValue((*self.path, row), text))
-
-    def _editor_closed(self):
-        if self._pending_row is not None:
-            self._pending_row = None
-            self.refresh()
-
-    def _insert(self, texts: list[str], row: int) -> bool:
-        current = self.current()
-        if current is MISSING or current is None:
-            return self.write(list(texts))
-        if len(texts) == 1:
-            ok = self.ctx.apply(edits.InsertItem(self.path, row, texts[0]))
-        else:
-            with self.ctx.macro(f"Paste {len(texts)} items into {self.spec.label}"):
-                ok = all(self.ctx.apply(edits.InsertItem(self.path, row + i, text)) for i, text in enumerate(texts))
-        if ok:
-            self.view.setCurrentRow(row + len(texts) - 1)
-        return ok
-
-    def add_item(self):
-        """A new empty row, edited in place; written when the edit ends with some text."""
-        row = self.view.currentRow() + 1 if self.view.currentRow() >= 0 else self.view.count()
-        with self.ctx.updating():
-            item = QListWidgetItem("")
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            self.view.insertItem(row, item)
-        self._pending_row = row
-        self._fit()
-        self.view.setCurrentRow(row)
-        self.view.setFocus()
-        self.view.editItem(item)
-
-    def remove_item(self):
-        row = self.view.currentRow()
-        if 0 <= row < len(self._values) and self.ctx.apply(edits.RemoveItem(self.path, row)) and self._values:
-            self.view.setCurrentRow(min(row, len(self._values) - 1))
-
-    def move(self, delta: int):
-        row = self.view.currentRow()
-        dst = row + delta
-        if 0 <= row < len(self._values) and 0 <= dst < len(self._values) and self.ctx.apply(
-                edits.MoveItem(self.path, row, dst)):
-            self.view.setCurrentRow(dst)
-
-    def paste(self):
-        text = QGuiApplication.clipboard().text()
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if lines:
-            row = self.view.currentRow() + 1 if self.view.currentRow() >= 0 else len(self._values)
-            self._insert(lines, min(row, len(self._values)))
-
-    def _action(self, name: str):
-        {"up": lambda: self.move(-1), "down": lambda: self.move(1), "add": self.add_item,
-         "remove": self.remove_item, "paste": self.paste}[name]()
-
-    def focus_editor(self):
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-        if self.view.currentRow() < 0 and self.view.count():
-            self.view.setCurrentRow(0)
-
-    def focus_row(self, row: int):
-        if 0 <= row < self.view.count():
-            self.view.setCurrentRow(row)
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-
 # -- lists of objects -------------------------------------------------------------------------------------
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1  # (head, rest) of the summary line
+
+
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
 CONFIDENCE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
 PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 4  # (errors, warnings)
+
+
 USAGE_ROLE = Qt.ItemDataRole.UserRole + 5  # facts citing a source; -1 when not counted
+
+
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 6  # position in the saved order, from 1
+
+
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 7  # for sorting: errors first, then warnings
-
-
-def _scalar_text(value: Any) -> str:
-    if value is None or value is MISSING:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return ""
-    return " ".join(str(value).split())
 
 
 class ItemListModel(QAbstractListModel):
@@ -394,21 +160,21 @@ class ItemListModel(QAbstractListModel):
     def summary_parts(self, row: int) -> tuple[str, str]:
         item = self.items[row]
         if not isinstance(item, dict):
-            return "", _scalar_text(item) or "(not a mapping)"
+            return "", scalar_text(item) or "(not a mapping)"
         parts: list[str] = []
         for name in self.summary:
-            text = _scalar_text(item.get(name))
+            text = scalar_text(item.get(name))
             if not text:
                 continue
             if name == "year" and parts:
                 parts[-1] += f" ({text})"
             else:
                 parts.append(text)
-        if self.type_field and _scalar_text(item.get(self.type_field)):
-            parts.append(_scalar_text(item.get(self.type_field)))
+        if self.type_field and scalar_text(item.get(self.type_field)):
+            parts.append(scalar_text(item.get(self.type_field)))
         if not parts:
             return "", "(empty)"
-        if len(parts) > 1 and self.summary and self.summary[0] == "id" and _scalar_text(item.get("id")):
+        if len(parts) > 1 and self.summary and self.summary[0] == "id" and scalar_text(item.get("id")):
             return parts[0], " \u00b7 ".join(parts[1:])
         return "", " \u00b7 ".join(parts)
 
@@ -429,11 +195,11 @@ class ItemListModel(QAbstractListModel):
         if role == FILTER_ROLE:
             item = self.items[row]
             values = item.values() if isinstance(item, dict) else [item]
-            return " ".join(_scalar_text(v) for v in values).lower()
+            return " ".join(scalar_text(v) for v in values).lower()
         if role == CONFIDENCE_ROLE:
             item = self.items[row]
             if self.confidence_field and isinstance(item, dict):
-                return _scalar_text(item.get(self.confidence_field))
+                return scalar_text(item.get(self.confidence_field))
             return ""
         if role == PROBLEMS_ROLE:
             problems = self.row_problems.get(row, [])
@@ -650,13 +416,13 @@ class ObjectListEditor(FieldEditor):
         self.filter_edit.textChanged.connect(self._filter)
         bar.addWidget(self.filter_edit, 1)
         self.buttons = {
-            "below": _tool(self, "+ Add", "Insert a new item below the selected one (Ctrl+Enter); the arrow "
+            "below": tool_button(self, "+ Add", "Insert a new item below the selected one (Ctrl+Enter); the arrow "
                            "offers inserting above", self.insert_below),
-            "duplicate": _tool(self, "Duplicate", "Duplicate the selected item with a fresh id (Ctrl+D)",
+            "duplicate": tool_button(self, "Duplicate", "Duplicate the selected item with a fresh id (Ctrl+D)",
                                self.duplicate),
-            "delete": _tool(self, "Delete", "Delete the selected item (Delete)", self.delete),
-            "up": _tool(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1)),
-            "down": _tool(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1)),
+            "delete": tool_button(self, "Delete", "Delete the selected item (Delete)", self.delete),
+            "up": tool_button(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1)),
+            "down": tool_button(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1)),
         }
         add_menu = QMenu(self.buttons["below"])
         add_menu.addAction("Insert below (Ctrl+Enter)", self.insert_below)
@@ -777,24 +543,24 @@ class ObjectListEditor(FieldEditor):
             return
         name, index, source = found
         label = next((spec.label for n, spec in source_lists(self.ctx) if n == name), name)
-        title = _scalar_text(source.get("title")) or "(untitled)"
+        title = scalar_text(source.get("title")) or "(untitled)"
         hint.setText(f"Cites {label.lower().rstrip('s')} {index + 1}: {title}")
 
     def use_source(self, source: dict) -> None:
         """Cite `source` in the selected fact: its URL (or DOI URL), and its title when the fact has none."""
         if self._row is None:
             return
-        url = _scalar_text(source.get("url"))
-        if not url and _scalar_text(source.get("doi")):
-            doi = _scalar_text(source.get("doi"))
+        url = scalar_text(source.get("url"))
+        if not url and scalar_text(source.get("doi")):
+            doi = scalar_text(source.get("doi"))
             url = doi if doi.startswith("http") else "https://doi.org/" + doi.removeprefix("doi:")
         fact = self.model.items[self._row]
         specs = {spec.name: spec for spec in self.spec.items}
         changes = []
         if url and url != fact.get("source_url") and "source_url" in specs:
             changes.append((specs["source_url"], url))
-        title = _scalar_text(source.get("title"))
-        if title and not _scalar_text(fact.get("source_title")) and "source_title" in specs:
+        title = scalar_text(source.get("title"))
+        if title and not scalar_text(fact.get("source_title")) and "source_title" in specs:
             changes.append((specs["source_title"], title))
         if not changes:
             return
@@ -1047,140 +813,3 @@ class ObjectListEditor(FieldEditor):
     def showEvent(self, event):
         super().showEvent(event)
         self._fit()
-
-
-# -- facts and their sources --------------------------------------------------------------------------------
-
-def source_keys(source: dict) -> set[str]:
-    """What a fact can cite a source by: its id, its URL and DOI (normalized as the rules compare them)."""
-    from editor.core.validation.rules import normalize_doi, normalize_url
-
-    keys: set[str] = set()
-    if isinstance(source.get("id"), str) and source["id"]:
-        keys.add("ref:" + source["id"])
-    for name in ("url", "doi"):
-        value = source.get(name)
-        if isinstance(value, str) and value.strip():
-            keys.add("loc:" + (normalize_url(value) if name == "url" else normalize_doi(value)))
-    return keys
-
-
-def fact_keys(fact: dict) -> set[str]:
-    from editor.core.validation.rules import normalize_doi, normalize_url
-
-    keys: set[str] = set()
-    if isinstance(fact.get("source_ref"), str) and fact["source_ref"]:
-        keys.add("ref:" + fact["source_ref"])
-    if isinstance(fact.get("source_url"), str) and fact["source_url"].strip():
-        keys.add("loc:" + normalize_url(fact["source_url"]))
-    if isinstance(fact.get("source_doi"), str) and fact["source_doi"].strip():
-        keys.add("loc:" + normalize_doi(fact["source_doi"]))
-    return keys
-
-
-def source_usage(sources: list, facts: list) -> dict[int, int]:
-    """For each source (by index), how many facts cite it."""
-    cited = [fact_keys(fact) for fact in facts if isinstance(fact, dict)]
-    usage: dict[int, int] = {}
-    for i, source in enumerate(sources):
-        if isinstance(source, dict):
-            keys = source_keys(source)
-            usage[i] = sum(1 for fact in cited if fact & keys)
-    return usage
-
-
-def source_lists(ctx) -> list[tuple[str, FieldSpec]]:
-    """The top-level lists of sources in the schema (object lists whose items have a url or doi)."""
-    if ctx.schema is None:
-        return []
-    found = []
-    for spec in ctx.schema.form_fields():
-        names = {item.name for item in spec.items}
-        if spec.widget == "object-list" and ("url" in names or "doi" in names) and "statement" not in names:
-            found.append((spec.name, spec))
-    return found
-
-
-class SourcePicker(QToolButton):
-    """Next to a fact's source URL: pick one of the article's sources, searching by title or URL."""
-
-    picked = Signal(dict)  # the source mapping
-
-    def __init__(self, ctx, parent=None):
-        super().__init__(parent)
-        from PySide6.QtWidgets import QWidgetAction
-
-        self.ctx = ctx
-        self.setText("Sources\u2026")
-        self.setToolTip("Pick this fact's source from the article's sources")
-        self.setAccessibleName("Pick a source")
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
-        self.menu_ = QMenu(self)
-        box = QWidget(self.menu_)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.search = QLineEdit(box)
-        self.search.setPlaceholderText("Search sources by title or URL\u2026")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._pick_first)
-        self.list = QListWidget(box)
-        self.list.setMinimumWidth(520)
-        self.list.setMinimumHeight(220)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setAlternatingRowColors(True)
-        self.list.itemActivated.connect(self._pick)
-        self.list.itemClicked.connect(self._pick)
-        layout.addWidget(self.search)
-        layout.addWidget(self.list)
-        action = QWidgetAction(self.menu_)
-        action.setDefaultWidget(box)
-        self.menu_.addAction(action)
-        self.menu_.aboutToShow.connect(self._fill)
-        self.setMenu(self.menu_)
-        self._sources: list[dict] = []
-
-    def sources(self) -> list[dict]:
-        found = []
-        for name, _spec in source_lists(self.ctx):
-            items = self.ctx.get((name,), None)
-            if isinstance(items, list):
-                found.extend(item for item in items if isinstance(item, dict))
-        return found
-
-    def _fill(self):
-        self._sources = self.sources()
-        self.list.clear()
-        for source in self._sources:
-            title = _scalar_text(source.get("title")) or "(untitled)"
-            year = _scalar_text(source.get("year"))
-            where = _scalar_text(source.get("url")) or _scalar_text(source.get("doi"))
-            item = QListWidgetItem(f"{title}{f' ({year})' if year else ''}\n    {where}")
-            item.setToolTip(where)
-            self.list.addItem(item)
-        if not self._sources:
-            item = QListWidgetItem("This article has no sources yet.")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.list.addItem(item)
-        self.search.clear()
-        self.search.setFocus()
-
-    def _filter(self, text: str):
-        words = text.lower().split()
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            self.list.setRowHidden(i, not all(word in item.text().lower() for word in words))
-
-    def _pick_first(self):
-        for i in range(self.list.count()):
-            if not self.list.isRowHidden(i):
-                self._pick(self.list.item(i))
-                return
-
-    def _pick(self, item: QListWidgetItem):
-        row = self.list.row(item)
-        if 0 <= row < len(self._sources):
-            self.menu_.close()
-            self.picked.emit(self._sources[row])
