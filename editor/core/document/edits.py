@@ -8,18 +8,31 @@ otherwise the edit is refused and the document is untouched. The applied splice 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from editor.core.document import render
 from editor.core.document.article import ArticleDocument, TextEdit
-from editor.core.document.errors import ArticleError, EditError, FieldPathError
+from editor.core.document.errors import ArticleError, CorpusEditorError, EditError, FieldPathError
 from editor.core.document.fieldpath import Path, format_path, parse_path
-from editor.core.document.yamltree import Node, to_python
+from editor.core.document.layout import (
+    DEFAULT_WIDTH,
+    EMPTY_SHAPE,
+    UNWRAPPED,
+    FileStyle,
+    Geometry,
+    KeyStyle,
+    Shape,
+)
+from editor.core.document.yamltree import Node, resolve_plain, to_python
 
-DEFAULT_WIDTH = 100
+__all__ = ["DEFAULT_WIDTH", "AddKey", "AppliedEdit", "Batch", "InsertItem", "MoveItem", "Operation", "RemoveItem",
+           "RemoveKey", "ReplaceText", "SetValue", "apply", "arrange", "loose_equal", "set_path_value",
+           "strict_equal", "text_diff"]
 
 
 # -- operations ------------------------------------------------------------------------------------
@@ -33,6 +46,11 @@ class Operation:
 
     def describe(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def resolve(self, doc: ArticleDocument) -> Operation:
+        """The operation with every choice left to the file made (where a key goes, in what order a
+        new item's keys are written): what is planned, checked and kept for undo."""
+        return self
 
     def apply_to(self, doc: ArticleDocument) -> AppliedEdit | None:
         """`ArticleDocument.apply` lands here, so the document needs no import of its operations."""
@@ -53,11 +71,24 @@ class SetValue(Operation):
 
 @dataclass(frozen=True)
 class InsertItem(Operation):
-    """Insert `value` into the list at `path` before `index` (`None` or the length: append)."""
+    """Insert `value` into the list at `path` before `index` (`None` or the length: append).
+
+    The item is written like its siblings (layout, quoting, folding, indentation). A mapping's keys
+    take the siblings' order, keys they lack coming after in `key_order` (the schema's order, when the
+    caller knows it); `arrange=False` writes the keys in the value's own order.
+    """
 
     path: Path | str
     index: int | None
     value: Any
+    key_order: tuple[str, ...] | None = None
+    arrange: bool = True
+
+    def resolve(self, doc):
+        if not self.arrange or not isinstance(self.value, dict | list):
+            return self
+        value = _Planner(doc).arranged_item(parse_path(self.path), self.value, self.key_order)
+        return InsertItem(self.path, self.index, value, None, False)
 
     def plan(self, doc):
         return _Planner(doc).insert_item(parse_path(self.path), self.index, self.value)
@@ -95,16 +126,32 @@ class MoveItem(Operation):
 
 @dataclass(frozen=True)
 class AddKey(Operation):
-    """Add `key: value` to the mapping at `path` (`()` for the front matter), before key `before`."""
+    """Add `key: value` to the mapping at `path` (`()` for the front matter), before key `before`.
+
+    Without `before`, the key goes where the same key sits in sibling items of the same list, else
+    before the next present key of `key_order` (the schema's order), else at the end. Its value is
+    written in the style of the same key in sibling items, else of the mapping's own keys.
+    `arrange=False` takes `before` as given (None: at the end) and the value's own key order.
+    """
 
     path: Path | str
     key: str
     value: Any
     before: str | None = None
+    key_order: tuple[str, ...] | None = None
+    arrange: bool = True
+
+    def steps(self) -> Path:
+        return parse_path(self.path) if self.path != "" else ()
+
+    def resolve(self, doc):
+        if not self.arrange:
+            return self
+        before, value = _Planner(doc).placed_key(self.steps(), self.key, self.value, self.before, self.key_order)
+        return AddKey(self.path, self.key, value, before, None, False)
 
     def plan(self, doc):
-        return _Planner(doc).add_key(parse_path(self.path) if self.path != "" else (), self.key, self.value,
-                                     self.before)
+        return _Planner(doc).add_key(self.steps(), self.key, self.value, self.before)
 
     def describe(self):
         return f"Add {format_path((*parse_path(self.path), self.key)) if self.path else self.key}"
@@ -150,20 +197,46 @@ def text_diff(old: str, new: str) -> TextEdit | None:
     return TextEdit(start, old[start:end_old], new[start:end_new])
 
 
-def set_path_value(path: Path | str, value: Any) -> Operation:
-    """SetValue, or AddKey when the last key does not exist yet."""
-    return _SetOrAdd(parse_path(path), value)
+@dataclass(frozen=True)
+class Batch(Operation):
+    """Several operations as one edit (one splice, one undo step): each is applied and checked in turn
+    on a copy; if any is refused, nothing is written."""
+
+    operations: tuple[Operation, ...]
+    description: str = "Edit"
+
+    def plan(self, doc):  # pragma: no cover - `apply` runs a batch step by step
+        raise NotImplementedError("a Batch is applied with edits.apply")
+
+    def describe(self):
+        return self.description
+
+
+def set_path_value(path: Path | str, value: Any, key_order: tuple[str, ...] | None = None) -> Operation:
+    """SetValue; AddKey when the last key does not exist yet; InsertItem for the index just past a
+    list's end (`facts[2]` of a list of two appends)."""
+    return _SetOrAdd(parse_path(path), value, key_order)
 
 
 @dataclass(frozen=True)
 class _SetOrAdd(Operation):
     path: Path
     value: Any
+    key_order: tuple[str, ...] | None = None
+
+    def resolve(self, doc):
+        if doc.has(self.path):
+            return SetValue(self.path, self.value)
+        if isinstance(self.path[-1], int):
+            parent = self.path[:-1]
+            items = doc.get(parent) if parent and doc.has(parent) else None
+            if isinstance(items, list) and self.path[-1] == len(items):
+                return InsertItem(parent, None, self.value, self.key_order).resolve(doc)
+            return SetValue(self.path, self.value)
+        return AddKey(self.path[:-1], self.path[-1], self.value, key_order=self.key_order).resolve(doc)
 
     def plan(self, doc):
-        if doc.has(self.path) or isinstance(self.path[-1], int):
-            return SetValue(self.path, self.value).plan(doc)
-        return AddKey(self.path[:-1], self.path[-1], self.value).plan(doc)
+        return self.resolve(doc).plan(doc)
 
     def describe(self):
         return f"Set {format_path(self.path)}"
@@ -182,39 +255,70 @@ class AppliedEdit:
 
 def apply(doc: ArticleDocument, op: Operation) -> AppliedEdit | None:
     """Apply `op` to `doc`. Returns None when nothing changes; raises EditError, leaving doc as it was."""
+    op = op.resolve(doc)
+    if isinstance(op, Batch):
+        return _apply_batch(doc, op)
     edit = op.plan(doc)
     if edit is None:
         return None
     if isinstance(op, ReplaceText):
-        try:
-            doc.replace_text(edit.apply(doc.text))
-        except ArticleError:
-            raise
+        doc.replace_text(edit.apply(doc.text))
         return AppliedEdit(op, edit, op.describe())
     new_doc = _checked(doc, op, edit)
     doc._adopt(new_doc)
     return AppliedEdit(op, edit, op.describe())
 
 
+def _apply_batch(doc: ArticleDocument, batch: Batch) -> AppliedEdit | None:
+    work = copy.copy(doc)  # shares the parse; every step adopts a new one into the copy only
+    steps = []
+    for op in batch.operations:
+        applied = apply(work, op)
+        if applied is not None:
+            steps.append(applied.operation)
+    edit = text_diff(doc.text, work.text)
+    if edit is None:
+        return None
+    doc._adopt(work)
+    return AppliedEdit(Batch(tuple(steps), batch.description), edit, batch.describe())
+
+
 def _checked(doc: ArticleDocument, op: Operation, edit: TextEdit) -> ArticleDocument:
     try:
         new_doc = doc.with_text(edit.apply(doc.text))
     except ArticleError as exc:
-        raise EditError(f"{op.describe()}: the edit would not parse ({exc.message}); nothing written",
-                        doc.lines.line(edit.offset)) from None
+        why = _unwritable(op) or f"the edit would not parse ({exc.message})"
+        raise EditError(f"{op.describe()}: {why}; nothing written", doc.lines.line(edit.offset)) from None
     problem = _verify(doc, new_doc, op)
     if problem:
         raise EditError(f"{op.describe()}: {problem}; nothing written", doc.lines.line(edit.offset))
     return new_doc
 
 
+def _unwritable(op: Operation) -> str | None:
+    """A character of the operation's text values that YAML cannot hold in a file, named."""
+    stack = [getattr(op, "value", None), getattr(op, "key", None)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, str):
+            for i, ch in enumerate(value):
+                if not render.printable(ch) or ch == "\ufeff":
+                    return f"a control character U+{ord(ch):04X} at position {i + 1} cannot be written in YAML"
+    return None
+
+
 def _verify(old: ArticleDocument, new: ArticleDocument, op: Operation) -> str | None:
     """Why the new document is not `op` applied to the old one, or None if it is."""
-    if isinstance(op, _SetOrAdd):
-        op = SetValue(op.path, op.value) if old.has(op.path) else AddKey(op.path[:-1], op.path[-1], op.value)
     if isinstance(op, SetValue):
         path = parse_path(op.path)
-        target = old.node_at(path).resolved()
+        target = old.node_at(path)
+        if target.kind != "alias":
+            target = target.resolved()
         intended = op.value
     elif isinstance(op, InsertItem | RemoveItem | MoveItem):
         path = parse_path(op.path)
@@ -311,58 +415,13 @@ def loose_equal(actual: Any, intended: Any) -> bool:
 
 # -- planning splices ------------------------------------------------------------------------------
 
-class _Planner:
+class _Planner(Geometry):
     def __init__(self, doc: ArticleDocument):
-        self.doc = doc
-        self.text = doc.text
-        self.nl = doc.newline
+        super().__init__(doc)
+        self.style = FileStyle(self)
+        self._offsets: tuple[int, int] | None = None
 
     # geometry ------------------------------------------------------------------------------
-    def line_start(self, i: int) -> int:
-        return self.text.rfind("\n", 0, i) + 1
-
-    def line_end(self, i: int) -> int:
-        """Index of the end of the line's content (before `\r\n` or `\n`)."""
-        nl = self.text.find("\n", i)
-        if nl < 0:
-            return len(self.text)
-        return nl - 1 if nl > 0 and self.text[nl - 1] == "\r" else nl
-
-    def after_line(self, i: int) -> int:
-        nl = self.text.find("\n", i)
-        return len(self.text) if nl < 0 else nl + 1
-
-    def column(self, i: int) -> int:
-        return i - self.line_start(i)
-
-    def starts_line(self, i: int) -> bool:
-        return self.text[self.line_start(i) : i].strip(" ") == ""
-
-    def tight_end(self, node: Node) -> int:
-        if node.kind == "scalar":
-            if node.style in (">", "|"):
-                j = node.end
-                while j > node.start and self.text[j - 1] in " \t\r\n":
-                    j -= 1
-                return j
-            return node.end
-        if node.kind == "alias" or node.flow:
-            return node.end
-        ends = [node.start]
-        if node.kind == "seq" and node.items:
-            ends.append(self.tight_end(node.items[-1]))
-        if node.kind == "map" and node.pairs:
-            key, value = node.pairs[-1]
-            ends += [key.end, self.tight_end(value)]
-        return max(ends)
-
-    def dash_of(self, item: Node) -> int:
-        dash = self.text.rfind("-", 0, item.props_start)
-        gap = self.text[dash + 1 : item.props_start] if dash >= 0 else "x"
-        if any(line.strip() and not line.strip().startswith("#") for line in gap.split("\n")):
-            raise EditError("cannot find the '-' of a list item", self.doc.lines.line(item.start))
-        return dash
-
     def colon_after(self, key: Node) -> int:
         colon = self.text.find(":", key.end)
         if colon < 0:  # pragma: no cover - a parsed mapping always has its colon
@@ -395,18 +454,14 @@ class _Planner:
     def offsets(self) -> tuple[int, int]:
         """(sequence offset, mapping offset): how far a block list's `-` and a nested map's keys sit
         to the right of their parent key, as this file already writes them."""
+        if self._offsets is not None:
+            return self._offsets
         seq_offsets: list[int] = []
         map_offsets: list[int] = []
-        stack = [self.doc.root] if self.doc.root is not None else []
-        seen: set[int] = set()
-        while stack:
-            node = stack.pop()
-            if id(node) in seen or node.kind in ("scalar", "alias") or node.flow:
+        for node in self.all_nodes():
+            if node.kind != "map" or node.flow:
                 continue
-            seen.add(id(node))
-            stack.extend(node.items)
             for key, value in node.pairs:
-                stack.append(value)
                 if value.kind == "seq" and not value.flow and value.items:
                     try:
                         dash = self.dash_of(value.items[0])
@@ -417,58 +472,79 @@ class _Planner:
                     map_offsets.append(self.column(value.pairs[0][0].props_start) - self.column(key.start))
         seq = max(set(seq_offsets), key=seq_offsets.count) if seq_offsets else 2
         mapping = max(set(map_offsets), key=map_offsets.count) if map_offsets else 2
-        return max(seq, 0), max(mapping, 1)
+        self._offsets = max(seq, 0), max(mapping, 1)
+        return self._offsets
 
-    def width(self, node: Node | None = None) -> int:
-        if node is not None and node.kind == "scalar" and node.style == ">":
-            own = render.folded_width(self.block_lines(node)[1])
-            if own:
-                return own
-        widths = []
-        for other in self.all_scalars():
-            if other.style == ">":
-                found = render.folded_width(self.block_lines(other)[1])
-                if found:
-                    widths.append(found)
-        return max(widths) if widths else DEFAULT_WIDTH
+    def fold_width(self, node: Node, path: Path) -> int:
+        """The width a rewritten folded scalar wraps at: the width it wraps at already; a block kept on
+        one line stays one line, unless it is short and its peers (the same key in sibling items, else
+        the file's other folded blocks) wrap at a width it fits in."""
+        lines = self.block_lines(node)[1]
+        own = render.folded_width(lines)
+        if own:
+            return own
+        peers = self.peer_fold(path, node)
+        if not [line for line in lines if line.strip()]:
+            return peers if peers is not None else self.style.fold
+        longest = max(len(line) for line in lines)
+        if peers is not None and peers != UNWRAPPED and longest <= peers:
+            return peers
+        return UNWRAPPED
 
-    def all_scalars(self):
-        stack = [self.doc.root] if self.doc.root is not None else []
-        seen = set()
-        while stack:
-            node = stack.pop()
-            if node is None or id(node) in seen or node.kind == "alias":
-                continue
-            seen.add(id(node))
-            if node.kind == "scalar":
-                yield node
-            stack.extend(node.items)
-            stack.extend(v for _, v in node.pairs)
+    def peer_fold(self, path: Path, node: Node) -> int | None:
+        if len(path) >= 2 and isinstance(path[-2], int):
+            try:
+                seq = self.doc.node_at(path[:-2]).resolved()
+            except CorpusEditorError:
+                seq = None
+            if seq is not None and seq.kind == "seq":
+                peers = []
+                for item in seq.items:
+                    item = item.resolved()
+                    for key, value in item.pairs if item.kind == "map" else ():
+                        if key.value == path[-1] and value is not node:
+                            peers.append(value)
+                found = self.fold_of(peers)
+                if found is not None:
+                    return found
+        return self.fold_of(other for other in self.all_scalars() if other is not node)
 
-    def block_lines(self, node: Node) -> tuple[int, list[str], int]:
-        """For a block scalar: (content start, full content lines with indentation, content end)."""
-        content_start = self.after_line(node.start)
-        tight = self.tight_end(node)
-        if tight <= self.line_end(node.start):
-            return content_start, [], content_start
-        content_end = self.line_end(tight)
-        chunk = self.text[content_start:content_end]
-        return content_start, [line.rstrip("\r") for line in chunk.split("\n")], content_end
+    def list_shape(self, node: Node | None) -> Shape:
+        if node is None or node.kind != "seq" or not node.items:
+            return EMPTY_SHAPE
+        return self.style.shape(node.items)
 
-    def style_hints(self, seq: Node | None) -> dict[str, str]:
-        """Per key, the scalar style siblings in a list of maps use (so a new fact's statement is `>-`)."""
-        hints: dict[str, str] = {}
-        if seq is None or seq.kind != "seq":
-            return hints
-        for item in seq.items:
-            item = item.resolved()
-            if item.kind != "map":
-                continue
-            for key, value in item.pairs:
-                value = value.resolved()
-                if value.kind == "scalar" and key.value not in hints:
-                    hints[key.value] = value.style
-        return hints
+    def sibling_maps(self, path: Path) -> list[Node]:
+        """The other mappings of the list the mapping at `path` is an item of."""
+        if not path or not isinstance(path[-1], int):
+            return []
+        try:
+            seq = self.doc.node_at(path[:-1]).resolved()
+            me = self.doc.node_at(path).resolved()
+        except CorpusEditorError:
+            return []
+        if seq.kind != "seq":
+            return []
+        return [item.resolved() for item in seq.items if item.resolved() is not me and item.resolved().kind == "map"]
+
+    def key_style(self, path: Path, key: Any, node: Node | None) -> KeyStyle:
+        """How a value for `key` of the mapping at `path` is written: like the same key in sibling
+        items; else like the mapping's own string values; a new date as the file quotes dates."""
+        siblings = self.sibling_maps(path)
+        if siblings:
+            shape = self.style.shape(siblings)
+            if str(key) in shape.keys:
+                return shape.key(key)
+        own = node.resolved() if node is not None else None
+        if own is not None and own.kind == "map" and not own.flow:
+            strings = [v.resolved() for _, v in own.pairs
+                       if v.resolved().kind == "scalar" and (v.resolved().style
+                                                             or isinstance(resolve_plain(v.resolved().value), str))]
+            counts = Counter(v.style for v in strings if v.style in ("", "'", '"'))
+            best = max(counts.values()) if counts else 0
+            style = next((s for s, n in counts.items() if n == best), "")
+            return KeyStyle(style=style, quote=self.style.quote_of(strings))
+        return KeyStyle()
 
     def date_quote(self) -> str:
         """The quoting this file uses for dates."""
@@ -481,45 +557,84 @@ class _Planner:
                     return v.style if v.style in ("'", '"') else ""
         return '"'
 
+    # arranging new values like their siblings --------------------------------------------------
+    def arranged_item(self, path: Path, value: Any, key_order) -> Any:
+        try:
+            node = self.doc.node_at(path).resolved()
+        except CorpusEditorError:
+            return value
+        return arrange(value, self.list_shape(node), key_order)
+
+    def placed_key(self, path: Path, key: str, value: Any, before: str | None, key_order):
+        """(before, value) for a new key: where siblings put it, its value arranged like theirs."""
+        try:
+            node = self.map_node(path)
+        except CorpusEditorError:
+            return before, value
+        keys = [k.value for k, _ in node.pairs] if node is not None and node.kind == "map" else []
+        siblings = self.sibling_maps(path)
+        shape = self.style.shape(siblings) if siblings else EMPTY_SHAPE
+        if before is None and keys:
+            if shape.order:
+                later = shape.order[shape.order.index(key) + 1 :] if key in shape.order else []
+            else:
+                names = [str(k) for k in key_order or ()]
+                later = names[names.index(key) + 1 :] if key in names else []
+            before = next((k for k in later if k in keys), None)
+        return before, arrange(value, shape.key(key).shape or EMPTY_SHAPE, None)
+
     # rendering new values ----------------------------------------------------------------------
-    def scalar_text(self, value: Any, style: str, flow: bool = False) -> str:
+    def scalar_text(self, value: Any, style: str, flow: bool = False, prefer: str | None = None) -> str:
         if isinstance(value, dt.date) and style not in ("'", '"', ""):
             style = ""
-        return render.inline_scalar(value, style if style in ("", "'", '"') else "", flow)[0]
+        return render.inline_scalar(value, style if style in ("", "'", '"') else "", flow,
+                                    prefer or self.style.quote)[0]
 
     def key_text(self, key: Any) -> str:
-        return render.inline_scalar(key, "")[0] if isinstance(key, str) else render.canonical(key)
+        return self.scalar_text(key, "") if isinstance(key, str) else render.canonical(key)
 
-    def entry_lines(self, key: Any, value: Any, col: int, hints: dict[str, str]) -> list[str]:
+    def styled_scalar(self, value: Any, ks: KeyStyle, indent: int) -> tuple[str, list[str]]:
+        """(text after `key:` or `-`, further lines) for a new scalar written as `ks` says."""
+        if isinstance(value, str) and ks.style in (">", "|"):
+            width = ks.fold if ks.fold is not None else self.style.fold
+            block = self.block_text(value, ks.style, indent, width=width)
+            if block is not None:
+                return block[0], block[1]
+            return self.scalar_text(value, '"'), []
+        return self.scalar_text(value, ks.style, prefer=ks.quote), []
+
+    def entry_lines(self, key: Any, value: Any, col: int, ks: KeyStyle | None = None) -> list[str]:
         """`key: value` as lines; the first without indentation, the rest indented absolutely."""
+        ks = ks or KeyStyle()
         seq_off, map_off = self.offsets()
         head = f"{self.key_text(key)}:"
+        inner = ks.shape or EMPTY_SHAPE
+        if isinstance(value, dict | list | tuple) and value and ks.flow:
+            return [f"{head} {self.flow_text(value, inner)}"]
         if isinstance(value, dict):
             if not value:
                 return [head + " {}"]
+            offset = ks.offset if ks.offset is not None else map_off
             lines = [head]
             for k, v in value.items():
-                sub = self.entry_lines(k, v, col + map_off, {})
-                lines.append(" " * (col + map_off) + sub[0])
+                sub = self.entry_lines(k, v, col + offset, inner.key(k))
+                lines.append(" " * (col + offset) + sub[0])
                 lines.extend(sub[1:])
             return lines
         if isinstance(value, list | tuple):
             if not value:
                 return [head + " []"]
+            offset = ks.offset if ks.offset is not None else seq_off
             lines = [head]
             for item in value:
-                sub = self.item_lines(item, col + seq_off, {})
-                lines.append(" " * (col + seq_off) + sub[0])
+                sub = self.item_lines(item, col + offset, inner, inner.gap or 2)
+                lines.append(" " * (col + offset) + sub[0])
                 lines.extend(sub[1:])
             return lines
-        style = hints.get(str(key), "")
-        if isinstance(value, str) and style in (">", "|"):
-            block = self.block_text(value, style, col + map_off)
-            if block is not None:
-                return [f"{head} {block[0]}", *block[1]]
-        return [f"{head} {self.scalar_text(value, style)}"]
+        first, rest = self.styled_scalar(value, ks, col + map_off)
+        return [f"{head} {first}", *rest]
 
-    def item_lines(self, value: Any, dash_col: int, hints: dict[str, str], gap: int = 2) -> list[str]:
+    def item_lines(self, value: Any, dash_col: int, shape: Shape = EMPTY_SHAPE, gap: int = 2) -> list[str]:
         """`- value` as lines; the first without indentation, the rest indented absolutely.
 
         `gap` is how far the item's content sits right of its dash (`- id:` 2, `-   id:` 4).
@@ -530,7 +645,7 @@ class _Planner:
             lines: list[str] = []
             dash = "-" + " " * (gap - 1)
             for i, (k, v) in enumerate(value.items()):
-                sub = self.entry_lines(k, v, dash_col + gap, hints)
+                sub = self.entry_lines(k, v, dash_col + gap, shape.key(k))
                 lines.append((dash if i == 0 else " " * (dash_col + gap)) + sub[0])
                 lines.extend(sub[1:])
             return lines
@@ -539,26 +654,22 @@ class _Planner:
                 return ["- []"]
             lines = ["-"]
             for item in value:
-                sub = self.item_lines(item, dash_col + 2, {})
+                sub = self.item_lines(item, dash_col + 2)
                 lines.append(" " * (dash_col + 2) + sub[0])
                 lines.extend(sub[1:])
             return lines
-        style = hints.get("", "")
-        if isinstance(value, str) and style in (">", "|"):
-            block = self.block_text(value, style, dash_col + 2)
-            if block is not None:
-                return [f"- {block[0]}", *block[1]]
-        return [f"- {self.scalar_text(value, style)}"]
+        first, rest = self.styled_scalar(value, shape.item, dash_col + 2)
+        return [f"- {first}", *rest]
 
     def block_text(self, value: str, style: str, indent: int, old_lines: list[str] | None = None,
                    header_rest: str = "", digit: str = "", width: int | None = None):
         """(header, indented content lines) for a block scalar, or None if the style cannot hold it."""
         chomp = render.chomping_for(value)
-        if chomp is None or (chomp == "" and value == "\n"):
+        if chomp is None or (chomp == "" and value == "\n") or render.block_problem(value):
             return None
         core = value[:-1] if chomp == "" else value
         if style == ">":
-            lines = render.folded_lines(core, max((width or self.width()) - indent, 20), old_lines or [])
+            lines = render.folded_lines(core, max((width or self.style.fold) - indent, 20), old_lines or [])
         else:
             lines = render.literal_lines(core)
         if lines is None:
@@ -566,21 +677,22 @@ class _Planner:
         header = style + digit + chomp + header_rest
         return header, [(" " * indent + line) if line else "" for line in lines]
 
+
     # the operations ----------------------------------------------------------------------------
     def set_value(self, path: Path, value: Any) -> TextEdit | None:
         node = self.doc.node_at(path)
-        if node.kind == "alias":
-            raise EditError(f"{format_path(path)} is an alias (*{node.anchor}); edit the anchored value "
-                            f"at line {self.doc.lines.line(node.target.start)}", self.doc.lines.line(node.start))
+        shown = node.resolved()
         current = self.doc.get(path)
-        if strict_equal(current, value) or (node.kind == "scalar" and node.style in ("'", '"')
+        if strict_equal(current, value) or (shown.kind == "scalar" and shown.style in ("'", '"')
                                             and not isinstance(value, str) and loose_equal(current, value)):
             return None
+        if node.kind == "alias":
+            return self.set_alias(path, node, value)
         if isinstance(value, dict | list | tuple) or node.kind != "scalar":
             return self.replace_with_value(path, node, value)
         flow = self.in_flow(path)
         if node.style in (">", "|"):
-            edit = self.set_block_scalar(node, value)
+            edit = self.set_block_scalar(node, value, path)
             if edit is not None:
                 return edit
             start, end = node.start, self.line_end(self.tight_end(node))
@@ -590,7 +702,24 @@ class _Planner:
             new = " " + new
         return TextEdit(node.start, self.text[node.start : node.end], new)
 
-    def set_block_scalar(self, node: Node, value: Any) -> TextEdit | None:
+    def set_alias(self, path: Path, node: Node, value: Any) -> TextEdit:
+        """Write the new value in place of `*name`, in the anchored scalar's quoting; the anchored
+        field keeps its value."""
+        line = self.doc.lines.line(node.start)
+        if path and path[-1] == "<<":
+            raise EditError(f"{format_path(path)} is a merge key (<<: *{node.anchor}); YAML 1.1 readers merge "
+                            f"the mapping anchored at line {self.doc.lines.line(node.target.start)} there: edit "
+                            "that mapping, or remove the merge key", line)
+        if isinstance(value, dict | list | tuple):
+            return self.replace_with_value(path, node, value)
+        target = node.target
+        style = target.style if target.kind == "scalar" else ""
+        if style in (">", "|"):
+            style = '"' if isinstance(value, str) and not render.plain_ok(value, self.in_flow(path)) else ""
+        new = self.scalar_text(value, style, self.in_flow(path), prefer=style if style in ("'", '"') else None)
+        return TextEdit(node.start, self.text[node.start : node.end], new)
+
+    def set_block_scalar(self, node: Node, value: Any, path: Path) -> TextEdit | None:
         if not isinstance(value, str):
             return None
         header_end = self.line_end(node.start)
@@ -602,8 +731,8 @@ class _Planner:
         else:
             line_start = self.line_start(node.start)
             indent = len(self.text[line_start:header_end]) - len(self.text[line_start:header_end].lstrip(" ")) + 2
-        block = self.block_text(value, indicator, indent, [line[indent:] for line in lines], rest, digit,
-                                self.width(node))
+        width = self.fold_width(node, path) if indicator == ">" else None
+        block = self.block_text(value, indicator, indent, [line[indent:] for line in lines], rest, digit, width)
         if block is None:
             return None
         header, new_lines = block
@@ -612,15 +741,19 @@ class _Planner:
         return TextEdit(node.start, self.text[node.start : end], new)
 
     def replace_with_value(self, path: Path, node: Node, value: Any) -> TextEdit:
-        """Replace a whole value (scalar by collection or the reverse), as block text after its key."""
+        """Replace a whole value (scalar by collection or the reverse), as block text after its key,
+        laid out like the same key in sibling items, else like the value it replaces."""
         key = self.parent_key(path)
         if key is None or self.in_flow(path):
             raise EditError(f"cannot replace {format_path(path)} with a list or mapping here",
                             self.doc.lines.line(node.start))
         colon = self.colon_after(key)
         col = self.column(key.props_start)
-        lines = self.entry_lines(path[-1], value, col, {})
-        end = self.line_end(self.tight_end(node.resolved() if node.kind == "alias" else node))
+        ks = self.key_style(path[:-1], path[-1], None)
+        if ks.shape is None and node.kind in ("seq", "map"):
+            ks = self.style.key_style([node], [key])
+        lines = self.entry_lines(path[-1], value, col, ks)
+        end = self.line_end(self.tight_end(node))
         end = max(end, self.line_end(colon))
         first = lines[0][len(self.key_text(path[-1])) + 1 :]
         new = self.nl.join([first, *lines[1:]])
@@ -669,7 +802,7 @@ class _Planner:
             lines.append(" " * dash_col + "- " + existing[0])
             lines.extend(existing[1:])
         for value in new_values or []:
-            sub = self.item_lines(value, dash_col, self.style_hints(node))
+            sub = self.item_lines(value, dash_col, self.list_shape(node))
             lines.append(" " * dash_col + sub[0])
             lines.extend(sub[1:])
         end = self.line_end(value_end)
@@ -695,17 +828,18 @@ class _Planner:
                     existing, new_values = existing[:index], [value, *values[index:]]
                 return self.to_block_list(path, node, existing, new_values)
             texts = [self.item_source(item) for item in node.items]
-            texts.insert(index, self.flow_text(value))
+            texts.insert(index, self.flow_text(value, self.list_shape(node)) if isinstance(value, dict | list | tuple)
+                         else self.flow_scalar(value, self.list_shape(node).item))
             return self.flow_items_edit(node, texts)
-        hints = self.style_hints(node)
-        if not isinstance(value, dict) and node.items and node.items[0].kind == "scalar":
-            hints = {"": node.items[0].style}
+        shape = self.list_shape(node)
         first_dash = self.dash_of(node.items[0])
         dash_col = self.column(first_dash)
         model = node.items[min(index, count - 1)]  # the neighbour whose layout the new item copies
         model_dash = self.dash_of(model)
         gap = model.props_start - model_dash if self.line_start(model.props_start) == self.line_start(model_dash) else 2
-        sub = self.item_lines(value, dash_col, hints, max(gap, 2) if isinstance(value, dict) else 2)
+        if isinstance(value, dict) and shape.gap:
+            gap = shape.gap if gap == 2 else gap
+        sub = self.item_lines(value, dash_col, shape, max(gap, 2) if isinstance(value, dict) else 2)
         if index == count:
             at = self.after_line(self.tight_end(node.items[-1]))
             new = " " * dash_col + self.nl.join(sub) + self.nl
@@ -717,12 +851,19 @@ class _Planner:
         new = self.nl.join(sub) + self.nl + " " * dash_col
         return TextEdit(dash, "", new)
 
-    def flow_text(self, value: Any) -> str:
+    def flow_text(self, value: Any, shape: Shape = EMPTY_SHAPE) -> str:
         if isinstance(value, dict):
-            return "{" + ", ".join(f"{self.key_text(k)}: {self.flow_text(v)}" for k, v in value.items()) + "}"
+            return "{" + ", ".join(f"{self.key_text(k)}: {self.flow_scalar(v, shape.key(k))}"
+                                   for k, v in value.items()) + "}"
         if isinstance(value, list | tuple):
-            return "[" + ", ".join(self.flow_text(v) for v in value) + "]"
-        return self.scalar_text(value, "", flow=True)
+            return "[" + ", ".join(self.flow_scalar(v, shape.item) for v in value) + "]"
+        return self.flow_scalar(value, shape.item)
+
+    def flow_scalar(self, value: Any, ks: KeyStyle) -> str:
+        if isinstance(value, dict | list | tuple):
+            return self.flow_text(value, ks.shape or EMPTY_SHAPE)
+        style = ks.style if ks.style in ("", "'", '"') else ""
+        return self.scalar_text(value, style, flow=True, prefer=ks.quote)
 
     def check_index(self, node: Node, path: Path, index: int) -> None:
         if node.kind != "seq" or not 0 <= index < len(node.items):
@@ -790,7 +931,7 @@ class _Planner:
         if node is not None and node.kind == "map" and any(k.value == key for k, _ in node.pairs):
             raise EditError(f"{format_path((*path, key))} already exists", self.doc.lines.line(node.start))
         if node is None:  # empty front matter
-            lines = self.entry_lines(key, value, 0, {})
+            lines = self.entry_lines(key, value, 0)
             at = self.doc.source.fm_start
             return TextEdit(at, "", self.nl.join(lines) + self.nl)
         if node.kind == "scalar":  # `key:` with no value yet: becomes a block mapping
@@ -800,14 +941,14 @@ class _Planner:
                 raise EditError(f"cannot add a list or mapping inside the flow mapping {format_path(path)}",
                                 self.doc.lines.line(node.start))
             texts = [f"{self.item_source(k)}: {self.item_source(v)}" for k, v in node.pairs]
-            texts.append(f"{self.key_text(key)}: {self.flow_text(value)}")
+            texts.append(f"{self.key_text(key)}: {self.flow_scalar(value, self.key_style(path, key, node))}")
             return self.flow_pairs_edit(node, texts)
         first_key = node.pairs[0][0]
         col = self.column(first_key.props_start)
-        hints = {}
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            hints[key] = self.date_quote()  # a new date takes the quoting this file gives its dates
-        lines = self.entry_lines(key, value, col, hints)
+        ks = self.key_style(path, key, node)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and ks.style not in ("'", '"'):
+            ks = KeyStyle(style=self.date_quote())  # a new date takes the quoting this file gives its dates
+        lines = self.entry_lines(key, value, col, ks)
         keys = [k.value for k, _ in node.pairs]
         if before is None or before not in keys:
             at = self.after_line(self.tight_end(node))
@@ -846,3 +987,20 @@ class _Planner:
             return TextEdit(key_node.props_start, self.text[key_node.props_start : nxt], "")
         stop = self.line_end(max(key_node.end, self.tight_end(value_node)))
         return TextEdit(key_node.props_start, self.text[key_node.props_start : stop], "{}")
+
+
+def arrange(value: Any, shape: Shape, key_order=None) -> Any:
+    """A new value with its mappings' keys in the order of the siblings `shape` describes (nested
+    mappings and lists of mappings like the same key of the siblings)."""
+    if not isinstance(value, dict):
+        return value
+    ordered = shape.arrange(value, key_order) if shape.order or key_order else value
+    out = {}
+    for k, v in ordered.items():
+        inner = shape.key(k).shape or EMPTY_SHAPE
+        if isinstance(v, dict):
+            v = arrange(v, inner)
+        elif isinstance(v, list) and any(isinstance(x, dict) for x in v):
+            v = [arrange(x, inner) for x in v]
+        out[k] = v
+    return out

@@ -23,6 +23,27 @@ _ESCAPES = {
     "\u2028": "\\L", "\u2029": "\\P",
 }
 _BLOCK_HEADER = re.compile(r"([>|])([1-9]?)([+-]?)([1-9]?)")
+# Plain words that some common YAML reader (1.1: PyYAML, Ruby, go-yaml v2, most static-site generators;
+# or 1.2) takes for something other than a string, in any letter case: such text is always quoted.
+_OTHER_READERS = re.compile(r"""^(?:
+    y|n|yes|no|true|false|on|off|~|null|=|<<
+  | [-+]?0b[0-1_]+
+  | [-+]?0o?[0-7_]+
+  | [-+]?(?:0|[1-9][0-9_]*)
+  | [-+]?0x[0-9a-f_]+
+  | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+  | [-+]?[0-9][0-9_]*\.[0-9_]*(?:e[-+]?[0-9]+)?
+  | [-+]?\.[0-9_]+(?:e[-+]?[0-9]+)?
+  | [-+]?[0-9][0-9_]*e[-+]?[0-9]+
+  | [-+]?\.(?:inf|nan)
+  | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
+    (?:(?:t|[\ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[\ \t]*(?:z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?
+)$""", re.X | re.I)
+
+
+def read_otherwise(text: str) -> bool:
+    """Would some common YAML 1.1 or 1.2 reader resolve the plain `text` as a non-string (or a merge key)?"""
+    return bool(_OTHER_READERS.match(text))
 
 
 def printable(ch: str) -> bool:
@@ -45,6 +66,8 @@ def plain_ok(text: str, flow: bool = False) -> bool:
     if any(ch in "\n\r" or not printable(ch) for ch in text):
         return False
     if flow and any(ch in _FLOW_CHARS for ch in text):
+        return False
+    if read_otherwise(text):
         return False
     return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
 
@@ -84,7 +107,10 @@ def canonical(value: Any) -> str:
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
         text = repr(value)
-        return text if any(c in text for c in ".en") else text + ".0"
+        mantissa, e, exponent = text.partition("e")
+        if "." not in mantissa:  # `1.0e+16`, never `1e+16`: YAML 1.1 readers need the dot
+            mantissa += ".0"
+        return mantissa + e + exponent
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ") if value.tzinfo is None else value.isoformat()
     if isinstance(value, dt.date):
@@ -92,11 +118,12 @@ def canonical(value: Any) -> str:
     raise TypeError(f"not a scalar: {type(value).__name__}")
 
 
-def inline_scalar(value: Any, style: str = "", flow: bool = False) -> tuple[str, Any]:
+def inline_scalar(value: Any, style: str = "", flow: bool = False, prefer: str = "'") -> tuple[str, Any]:
     """Text for a scalar on one line, preferring `style` ('', "'", '"'); returns (text, value read back).
 
-    A non-string value keeps a quoted style as the file's own quoting (a quoted date stays quoted,
-    and then reads back as its ISO string).
+    A string that cannot stay plain is quoted with `prefer` (the file's own quote) where that quote can
+    hold it. A non-string value keeps a quoted style as the file's own quoting (a quoted date stays
+    quoted, and then reads back as its ISO string).
     """
     if not isinstance(value, str):
         text = canonical(value)
@@ -113,6 +140,8 @@ def inline_scalar(value: Any, style: str = "", flow: bool = False) -> tuple[str,
         return double_quoted(value), value
     if style == "" and plain_ok(value, flow):
         return value, value
+    if prefer == '"':
+        return double_quoted(value), value
     if single_ok(value) and "'" not in value:
         return single_quoted(value), value
     return double_quoted(value), value
@@ -144,33 +173,54 @@ def _break_points(piece: str) -> list[int]:
             if piece[i] == " " and piece[i - 1] != " " and piece[i + 1] != " "]
 
 
+def _joins(text: str, at: int) -> bool:
+    """Is text[at] a single space between two words (a place a folded line may break)?"""
+    return 0 < at < len(text) - 1 and text[at] == " " and text[at - 1] != " " and text[at + 1] != " "
+
+
 def _wrap(piece: str, width: int, old_lines: list[str]) -> list[str]:
-    """Greedy wrap at single spaces, keeping the old lines where they still start the text."""
-    lines: list[str] = []
+    """Greedy wrap at single spaces, keeping the old lines that still start or end the text; the last
+    kept opening line is filled up when the text goes on after it (an appended phrase joins it)."""
+    head: list[str] = []
     rest = piece
-    for old in old_lines:
+    i = 0
+    while i < len(old_lines):
+        old = old_lines[i]
         if rest == old:
-            lines.append(old)
-            return lines
-        if old and rest.startswith(old + " ") and rest[len(old) + 1 : len(old) + 2] not in ("", " "):
-            lines.append(old)
+            return [*head, old]
+        if old and rest.startswith(old) and _joins(rest, len(old)):
+            head.append(old)
             rest = rest[len(old) + 1 :]
+            i += 1
         else:
             break
+    tail: list[str] = []
+    j = len(old_lines)
+    while j > i + 1:  # one old line at least is filled again with the changed text
+        old = old_lines[j - 1]
+        cut = len(rest) - len(old) - 1
+        if not old or not rest.endswith(old) or not _joins(rest, cut):
+            break
+        tail.insert(0, old)
+        rest = rest[:cut]
+        j -= 1
+    if head and not tail:
+        rest = head.pop() + " " + rest
     if not rest:
-        return lines
+        return [*head, *tail]
+    lines = list(head)
     points = _break_points(rest)
     start = 0
     while True:
         if len(rest) - start <= width:
             lines.append(rest[start:])
-            return lines
+            return [*lines, *tail]
         candidates = [p for p in points if start < p <= start + width]
         if not candidates:
             later = [p for p in points if p > start]
             if not later:
                 lines.append(rest[start:])
-                return lines
+                return [*lines, *tail]
             cut = later[0]
         else:
             cut = candidates[-1]
@@ -201,6 +251,17 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
         elif paragraphs[-1]:
             paragraphs.append([])
     return paragraphs
+
+
+def block_problem(value: str) -> str | None:
+    """Why no block scalar (folded or literal) can hold `value`, naming the first character that
+    cannot be written in one, or None when one can."""
+    for i, ch in enumerate(value):
+        if ch == "\r":
+            return f"a carriage return (U+000D) at position {i + 1} cannot be written in a block"
+        if not printable(ch) or ch == "\ufeff":
+            return f"a control character U+{ord(ch):04X} at position {i + 1} cannot be written in a block"
+    return None
 
 
 def literal_lines(value: str) -> list[str] | None:

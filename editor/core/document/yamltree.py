@@ -331,10 +331,12 @@ def to_python(root: Node | None, line_of, overrides: dict[int, Any] | None = Non
     memo: dict[int, Any] = dict(overrides or {})
 
     def convert(node: Node) -> Any:
+        if memo and id(node) in memo:  # an override may name an alias occurrence itself
+            return memo[id(node)]
         if node.kind == "alias":
             node = node.target
-        if memo and id(node) in memo:
-            return memo[id(node)]
+            if memo and id(node) in memo:
+                return memo[id(node)]
         kind = node.kind
         if kind == "scalar":
             if node.tag is None:

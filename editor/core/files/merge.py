@@ -16,16 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from editor.core.document.article import ArticleDocument
-from editor.core.document.edits import (
-    AddKey,
-    InsertItem,
-    MoveItem,
-    RemoveItem,
-    RemoveKey,
-    SetValue,
-    loose_equal,
-    strict_equal,
-)
+from editor.core.document.diffops import item_ids, key_step, sync, value_key
+from editor.core.document.edits import loose_equal, strict_equal
 from editor.core.document.errors import ArticleError, CorpusEditorError
 from editor.core.document.fieldpath import Path, format_path
 
@@ -127,14 +119,14 @@ def _merge_heads(base: ArticleDocument, mine: ArticleDocument, theirs: ArticleDo
         return _head(mine), None
     replay = base.with_text(base.text)
     try:
-        _Writer(replay).sync((), mine.data)
+        sync(replay, (), mine.data, arrange=False)
         faithful = _head(replay) == _head(mine)
     except CorpusEditorError:
         faithful = False
     if faithful:
         result = theirs.with_text(theirs.text)
         try:
-            _Writer(result).sync((), merged_data)
+            sync(result, (), merged_data, arrange=False)
         except CorpusEditorError as exc:
             return None, f"could not write the merged fields: {exc}"
         if not loose_equal(result.data, merged_data):
@@ -205,7 +197,7 @@ class _ValueMerger:
     def merge_dicts(self, path: Path, base: dict, mine: dict, theirs: dict) -> dict:
         merged: dict = {}
         for key in theirs:
-            value = self.merge((*path, _step(key)), base.get(key, MISSING), mine.get(key, MISSING), theirs[key])
+            value = self.merge((*path, key_step(key)), base.get(key, MISSING), mine.get(key, MISSING), theirs[key])
             if value is not MISSING:
                 merged[key] = value
         # keys only I have (added by me, or removed on disk): after their predecessor in my order
@@ -213,7 +205,7 @@ class _ValueMerger:
         for i, key in enumerate(mine):
             if key in theirs:
                 continue
-            value = self.merge((*path, _step(key)), base.get(key, MISSING), mine[key], MISSING)
+            value = self.merge((*path, key_step(key)), base.get(key, MISSING), mine[key], MISSING)
             if value is MISSING:
                 continue
             before = next((k for k in list(mine)[:i][::-1] if k in merged), None)
@@ -223,11 +215,11 @@ class _ValueMerger:
         return {key: merged[key] for key in order}
 
     def merge_lists(self, path: Path, base: list, mine: list, theirs: list) -> list:
-        ids = [_item_ids(items) for items in (base, mine, theirs)]
+        ids = [item_ids(items) for items in (base, mine, theirs)]
         if all(i is not None for i in ids):
             return self.merge_lists_by_id(path, base, mine, theirs, *ids)
-        keys = [[_key(v) for v in items] for items in (base, mine, theirs)]
-        index = {k: v for items in (base, mine, theirs) for k, v in zip(map(_key, items), items, strict=True)}
+        keys = [[value_key(v) for v in items] for items in (base, mine, theirs)]
+        index = {k: v for items in (base, mine, theirs) for k, v in zip(map(value_key, items), items, strict=True)}
         merged_keys, clash = diff3(*keys)
         if not clash:
             self.from_disk.append(_name(path))
@@ -272,28 +264,10 @@ def _diff_paths(path: Path, old: Any, new: Any) -> list[Path]:
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         keys = [*old, *(k for k in new if k not in old)]
-        return [p for k in keys for p in _diff_paths((*path, _step(k)), old.get(k, MISSING), new.get(k, MISSING))]
+        return [p for k in keys for p in _diff_paths((*path, key_step(k)), old.get(k, MISSING), new.get(k, MISSING))]
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         return [p for i, (a, b) in enumerate(zip(old, new, strict=True)) for p in _diff_paths((*path, i), a, b)]
     return [path]
-
-
-def _item_ids(items: list) -> list | None:
-    """The `id` of every item, when every item is a mapping with a unique scalar id."""
-    ids = []
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
-            return None
-        ids.append(item["id"])
-    return ids if len(set(ids)) == len(ids) else None
-
-
-def _key(value: Any) -> str:
-    return f"{type(value).__name__}:{value!r}"
-
-
-def _step(key: Any) -> str:
-    return key if isinstance(key, str) else str(key)
 
 
 def _name(path: Path) -> str:
@@ -359,77 +333,3 @@ def diff3(base: list, mine: list, theirs: list) -> tuple[list, bool]:
         pos = end
     out.extend(base[pos:])
     return out, clashed
-
-
-# -- writing merged values onto their document ------------------------------------------------------
-
-class _Writer:
-    """Turn the document's values into `target` with the core's operations, changing only what differs."""
-
-    def __init__(self, doc: ArticleDocument):
-        self.doc = doc
-
-    def apply(self, op) -> None:
-        self.doc.apply(op)
-
-    def sync(self, path: Path, target: Any) -> None:
-        current = self.doc.get(path) if path else self.doc.data
-        if strict_equal(current, target):
-            return
-        if isinstance(current, dict) and isinstance(target, dict):
-            self.sync_dict(path, current, target)
-        elif isinstance(current, list) and isinstance(target, list) and path:
-            try:
-                self.sync_list(path, current, target)
-            except CorpusEditorError:
-                self.apply(SetValue(path, target))  # the list as a whole, in the file's style
-        else:
-            self.apply(SetValue(path, target))
-
-    def sync_dict(self, path: Path, current: dict, target: dict) -> None:
-        for key in [k for k in current if k not in target]:
-            self.apply(RemoveKey(path or "", _step(key)))
-        keys = list(target)
-        for i, key in enumerate(keys):
-            if key in current:
-                continue
-            present = self.doc.get(path) if path else self.doc.data
-            before = next((k for k in keys[i + 1 :] if k in present), None)
-            self.apply(AddKey(path or "", _step(key), target[key], _step(before) if before is not None else None))
-        for key in keys:
-            if key in current:
-                self.sync((*path, _step(key)), target[key])
-
-    def sync_list(self, path: Path, current: list, target: list) -> None:
-        current_ids, target_ids = _item_ids(current), _item_ids(target)
-        if current_ids is not None and target_ids is not None:
-            for i in reversed(range(len(current_ids))):
-                if current_ids[i] not in target_ids:
-                    self.apply(RemoveItem(path, i))
-                    del current_ids[i]
-            for i, key in enumerate(target_ids):
-                if i < len(current_ids) and current_ids[i] == key:
-                    continue
-                if key in current_ids:
-                    j = current_ids.index(key)
-                    self.apply(MoveItem(path, j, i))
-                    current_ids.insert(i, current_ids.pop(j))
-                else:
-                    self.apply(InsertItem(path, i, target[i]))
-                    current_ids.insert(i, key)
-            for i, value in enumerate(target):
-                self.sync((*path, i), value)
-            return
-        matcher = difflib.SequenceMatcher(None, [_key(v) for v in current], [_key(v) for v in target],
-                                          autojunk=False)
-        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
-            if tag == "equal":
-                continue
-            if tag == "replace" and i2 - i1 == j2 - j1:
-                for k in range(i2 - i1):
-                    self.sync((*path, i1 + k), target[j1 + k])
-                continue
-            for i in reversed(range(i1, i2)):
-                self.apply(RemoveItem(path, i))
-            for k, j in enumerate(range(j1, j2)):
-                self.apply(InsertItem(path, i1 + k, target[j]))
