@@ -116,8 +116,9 @@ def run_set(args) -> int:
         return opened
     path, doc, identity = opened
     try:
-        if not doc.has(path) and (len(path) == 1 or doc.has(path[:-1])) and isinstance(path[-1], int):
-            raise FieldPathError(f"no field {args.field}: use an index inside the list")
+        if not doc.has(path) and (len(path) == 1 or doc.has(path[:-1])) and isinstance(path[-1], int) \
+                and not _appends(doc, path):
+            raise FieldPathError(f"no field {args.field}: use an index inside the list, or its length to append")
         if not doc.has(path) and len(path) > 1 and not doc.has(path[:-1]):
             raise FieldPathError(f"no field {args.field}")
         value = typed_value(doc, path, args.value, args.force)
@@ -128,8 +129,12 @@ def run_set(args) -> int:
         message = str(exc) if str(exc).startswith(args.field) else f"{args.field}: {exc}"
         report(args.file, doc.line_of(path), message)
         return 1
+    schema = load_schema(find_corpus_root(Path(doc.path))) if doc.path else None
+    key_order = schema.key_order(path[:-1]) if schema is not None and len(path) > 1 else None
+    if schema is not None and len(path) == 1:
+        key_order = schema.key_order(())
     try:
-        applied = doc.apply(set_path_value(path, value))
+        applied = doc.apply(set_path_value(path, value, key_order))
     except (EditError, FieldPathError) as exc:
         report(args.file, exc.line, exc.message)
         return 1
@@ -144,6 +149,15 @@ def run_set(args) -> int:
         report(args.file, None, f"not written: {exc.strerror or exc}")
         return 1
     return 0
+
+
+def _appends(doc: ArticleDocument, path) -> bool:
+    """Is `path` the index just past the end of an existing list (`facts[2]` of two facts)?"""
+    parent = path[:-1]
+    if not parent or not doc.has(parent):
+        return False
+    items = doc.get(parent)
+    return isinstance(items, list) and path[-1] == len(items)
 
 
 def run_bump(args) -> int:

@@ -7,7 +7,11 @@ import json
 import math
 from typing import Any
 
-from editor.core.document.yamltree import resolve_plain
+import yaml
+
+from editor.core.document import render
+from editor.core.document.source import LineMap
+from editor.core.document.yamltree import parse_tree, resolve_plain, to_python
 
 TRUE_WORDS = {"true", "yes", "on", "1"}
 FALSE_WORDS = {"false", "no", "off", "0"}
@@ -100,3 +104,33 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or 'today')") from None
+
+
+class _BoxDumper(yaml.SafeDumper):
+    """PyYAML's dumper, quoting every string that any common reader (1.1 or 1.2) could misread."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str):
+    style = None
+    if "\n" not in data and not render.plain_ok(data):
+        style = "'" if render.single_ok(data) else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_BoxDumper.add_representer(str, _represent_str)
+
+
+def yaml_text(value: Any, width: int = 100) -> str:
+    """A value as the YAML text a person would type for it (what a YAML box shows)."""
+    text = yaml.dump(value, Dumper=_BoxDumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                     width=width)
+    if text.endswith("\n...\n"):
+        text = text[: -len("...\n")]
+    return text.rstrip("\n")
+
+
+def read_yaml(text: str) -> Any:
+    """The value YAML text stands for, read as the articles are (YAML 1.2 core schema, dates; no tags
+    outside it). Raises ArticleError (with the line in `text`) when it does not parse."""
+    lines = LineMap(text)
+    return to_python(parse_tree(text, 0, len(text), lines.line), lines.line)

@@ -443,6 +443,11 @@ class Schema:
             return []
         return self._specs(sub)
 
+    def key_order(self, path: tuple | str = ()) -> tuple[str, ...]:
+        """The declared keys of the mapping at `path` (of its items, for a list), in the schema's order:
+        where a new key goes, and the order of a new item's keys the siblings do not show."""
+        return tuple(spec.name for spec in self.form_fields(path))
+
     def _specs(self, sub: dict, depth: int = 0) -> list[FieldSpec]:
         required = set(sub.get("required") or ())
         recommended = set(sub.get("x-recommended") or ())

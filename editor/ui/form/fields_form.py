@@ -227,10 +227,8 @@ class FieldsForm(QWidget):
             self.ctx.error.emit(f"{format_path(self.base) or 'the front matter'} is not a mapping: "
                                 f"cannot add {spec.name}")
             return False
-        names = [s.name for s in self.specs]
-        later = names[names.index(spec.name) + 1:]
-        before = next((name for name in later if name in mapping), None)
-        return self.ctx.apply(edits.AddKey(self.base, spec.name, value, before))
+        # where the same key sits in sibling items, else before the next field present in schema order
+        return self.ctx.apply(edits.AddKey(self.base, spec.name, value, key_order=tuple(s.name for s in self.specs)))
 
     def flush(self) -> None:
         if not self.bound:

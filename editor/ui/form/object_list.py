@@ -760,7 +760,7 @@ class ObjectListEditor(FieldEditor):
             ok = self.write([value])
             row = 0
         else:
-            ok = self.ctx.apply(edits.InsertItem(self.path, row, value))
+            ok = self.ctx.apply(edits.InsertItem(self.path, row, value, tuple(s.name for s in self.spec.items)))
         if ok:
             self.filter_edit.clear()
             self._row = row

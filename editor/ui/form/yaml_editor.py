@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import (
@@ -13,6 +11,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from editor.core.document import edits, values
+from editor.core.document.diffops import SyncValue
+from editor.core.document.errors import ArticleError
 from editor.ui.form.base import ERROR_COLOR, MISSING, AutoHeightPlainTextEdit, FieldEditor
 
 
@@ -20,15 +21,14 @@ def yaml_text(value: Any) -> str:
     """A value as the YAML text a person would type for it."""
     if value is MISSING:
         return ""
-    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    if text.endswith("\n...\n"):
-        text = text[: -len("...\n")]
-    return text.rstrip("\n")
+    return values.yaml_text(value)
 
 
 class YamlFieldEditor(FieldEditor):
     """Any value as YAML text: written when leaving the field (or Ctrl+Enter) if it parses; a parse
-    error is shown and nothing is written."""
+    error is shown and nothing is written. The text is read as the articles are (YAML 1.2), and only
+    what differs from the field's value is written, as one undo step (`SyncValue`): the scalars not
+    changed in the box keep their bytes, a folded statement one word of which changed stays folded."""
 
     def build(self, layout):
         box = QVBoxLayout()
@@ -72,11 +72,10 @@ class YamlFieldEditor(FieldEditor):
     def parse(self) -> tuple[bool, Any]:
         text = self.edit.toPlainText()
         try:
-            return True, yaml.safe_load(text) if text.strip() else None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc)
+            return True, values.read_yaml(text) if text.strip() else None
+        except ArticleError as exc:
+            where = f" (line {exc.line})" if exc.line is not None else ""
+            problem = exc.message.removeprefix("malformed YAML: ")
             self.message.setText(f"Not valid YAML{where}: {problem}. Nothing was written.")
             self.message.setVisible(True)
             self.set_local_warning("not valid YAML: not saved")
@@ -92,3 +91,14 @@ class YamlFieldEditor(FieldEditor):
         self.message.setVisible(False)
         self.set_local_warning("")
         self.write(value)
+
+    def write(self, value: Any) -> bool:
+        """Change only what differs from the field's value; a missing field is added as usual."""
+        if self.ctx.is_updating or not self.path:
+            return False
+        current = self.current()
+        if current is MISSING:
+            return super().write(value)
+        if edits.strict_equal(current, value):
+            return False
+        return self.ctx.apply(SyncValue(self.path, value))
