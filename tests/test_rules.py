@@ -78,7 +78,8 @@ def test_defect_fixture_raises_exactly_its_problem(name, tmp_path, schema):
 
 def test_every_rule_has_a_fixture():
     covered = {code for name in DEFECTS for code, *_ in expectations(FIXTURES / name)}
-    tested_elsewhere = {"duplicate-id", "line-ending-damage", "bad-schema", "unreadable", "internal-error"}
+    tested_elsewhere = {"duplicate-id", "line-ending-damage", "bad-schema", "unreadable", "internal-error",
+                        "empty-article", "not-an-article"}  # files that cannot carry annotations: test_validate_cli
     assert set(RULES) - tested_elsewhere <= covered
 
 
@@ -153,13 +154,16 @@ def test_files_that_do_not_parse_are_one_problem_with_a_line(tmp_path, schema, d
     assert [(p.code, p.field, p.line, p.severity) for p in problems] == [(code, "", line, "error")]
 
 
-def test_files_without_front_matter_are_not_problems(tmp_path, schema):
+def test_files_without_front_matter_are_not_problems_but_an_empty_file_is_a_warning(tmp_path, schema):
     (tmp_path / "README.txt").write_text("A corpus.\nNo front matter.\n", encoding="utf-8")
     (tmp_path / "empty.md").write_bytes(b"")
     (tmp_path / "plain.md").write_text("# Just Markdown\n", encoding="utf-8")
-    for name in ("README.txt", "empty.md", "plain.md"):
+    for name in ("README.txt", "plain.md"):
         assert check_file(tmp_path / name, schema, today=TODAY) == []
-    assert check_corpus([tmp_path], today=TODAY) == []
+    empty = [(p.code, p.line, p.severity) for p in check_file(tmp_path / "empty.md", schema, today=TODAY)]
+    assert empty == [("empty-article", 1, "warning")]
+    assert [(Path(p.file).name, p.code) for p in check_corpus([tmp_path], today=TODAY)] == [
+        ("empty.md", "empty-article")]
 
 
 def test_rules_survive_values_of_the_wrong_type(tmp_path, schema):

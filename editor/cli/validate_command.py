@@ -1,4 +1,4 @@
-"""`corpus-editor validate [--format text|json] [--min-severity warning|error] PATH...`
+"""`corpus-editor validate [--format text|json] [--min-severity warning|error] [--strict] PATH...`
 
 Text output is one `file:line: severity: field: message (code)` line per problem, the form editors and
 CI logs make clickable; JSON is an array of problem objects. Exit 0 without errors, 1 with errors,
@@ -31,6 +31,9 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schema", metavar="FILE",
                         help="schema file to use instead of each corpus's .corpus-schema.yaml "
                              "(same format: extends / schema / rules)")
+    parser.add_argument("--strict", action="store_true",
+                        help="also report files without front matter (not-an-article); empty files are always "
+                             "reported (empty-article)")
     parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                         help="the date staleness and future dates are measured against (default: today)")
 
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"no such file or folder: {exc.args[0]}")
     try:
         schema = load_schema_file(args.schema) if args.schema else None
-        problems = check_corpus(args.paths, schema=schema, today=args.today, workers=None)
+        problems = check_corpus(args.paths, schema=schema, today=args.today, workers=None, strict=args.strict)
     except CorpusEditorError as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -453,6 +453,11 @@ def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: C
     try:
         source, values = read_article(data, full)
     except NotAnArticle as exc:
+        problem = rules.not_article_problem(full, data, exc, checker.config)
+        if problem is not None:  # an empty file: not an article, but counted as `validate` reports it
+            errors = int(problem.severity == "error")
+            return ScanResult(rel, *stat, False, error=problem.message, error_line=1, error_code=problem.code,
+                              errors=errors, warnings=1 - errors)
         return ScanResult(rel, *stat, False, error=exc.message, error_line=exc.line, error_code=exc.code)
     except ArticleError as exc:
         return ScanResult(rel, *stat, True, error=exc.message, error_line=exc.line, error_code=exc.code,

@@ -59,6 +59,9 @@ RULES: dict[str, tuple[str, str]] = {
     "missing-section": ("warning", "a body without its TL;DR, core explanation or detailed analysis"),
     "bad-schema": ("error", "the corpus schema file cannot be used (the default schema was used instead)"),
     "unreadable": ("error", "the file cannot be read"),
+    "empty-article": ("warning", "an empty file (nothing, or only whitespace), or front matter without any field: "
+                                 "an article cut short?"),
+    "not-an-article": ("warning", "a file without front matter (reported only with --strict)"),
     "internal-error": ("error", "a rule failed on the file (a bug: please report it)"),
 }
 PARSE_CODE_DEFAULT = "parse-error"
@@ -246,6 +249,9 @@ class _Checker:
         self.problems.append(Problem(self.file, format_path(path), line, level, code, message))
 
     def run(self) -> list[Problem]:
+        if not self.data:
+            self.add("empty-article", (), "the front matter has no fields: an article cut short? Fill it in "
+                     "or remove the file", line=1)
         self.check_schema()
         self.check_dates()
         self.check_facts_and_sources()
@@ -624,7 +630,29 @@ def _parse_problem(exc: ArticleError, file: str, config: RuleConfig) -> Problem 
     return Problem(file, "", exc.line, level, code, f"{exc.message}: {hint}")
 
 
-def _load(path: str, config: RuleConfig) -> tuple[ArticleDocument | None, list[Problem]]:
+def is_empty_file(data: bytes) -> bool:
+    """Nothing in the file but whitespace (and perhaps a byte order mark)."""
+    return not data.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+EMPTY_FILE_MESSAGE = "the file is empty: an article cut short? Restore its text or remove the file"
+
+
+def not_article_problem(path: str, data: bytes, exc: NotAnArticle, config: RuleConfig,
+                        strict: bool = False) -> Problem | None:
+    """What a file without front matter is worth reporting: an empty file always (`empty-article`),
+    any other only when `strict` (`not-an-article`)."""
+    if is_empty_file(data):
+        code, message = "empty-article", EMPTY_FILE_MESSAGE
+    elif strict:
+        code, message = "not-an-article", f"{exc.message}: not read as an article"
+    else:
+        return None
+    level = config.severity_of(code)
+    return None if level == "off" else Problem(path, "", 1, level, code, message)
+
+
+def _load(path: str, config: RuleConfig, strict: bool = False) -> tuple[ArticleDocument | None, list[Problem]]:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -633,17 +661,18 @@ def _load(path: str, config: RuleConfig) -> tuple[ArticleDocument | None, list[P
                               f"cannot read the file: {exc.strerror or exc}")]
     try:
         return ArticleDocument.from_bytes(data, path), []
-    except NotAnArticle:
-        return None, []
+    except NotAnArticle as exc:
+        problem = not_article_problem(path, data, exc, config, strict)
+        return None, [problem] if problem else []
     except ArticleError as exc:
         problem = _parse_problem(exc, path, config)
         return None, [problem] if problem else []
 
 
-def _check_one(path: str, schema: Schema, config: RuleConfig, today: dt.date,
+def _check_one(path: str, schema: Schema, config: RuleConfig, today: dt.date, strict: bool = False,
                ) -> tuple[list[Problem], str | None, int | None]:
     """One file's problems, and its article id with the id's line (for duplicate ids across files)."""
-    doc, problems = _load(path, config)
+    doc, problems = _load(path, config, strict)
     if doc is None:
         return problems, None, None
     try:
@@ -658,10 +687,11 @@ def _check_one(path: str, schema: Schema, config: RuleConfig, today: dt.date,
 
 
 def check_file(path: str | os.PathLike, schema: Schema, config: RuleConfig | None = None,
-               today: dt.date | None = None) -> list[Problem]:
-    """Problems of one file: a parse error is one problem, a file without front matter has none."""
+               today: dt.date | None = None, strict: bool = False) -> list[Problem]:
+    """Problems of one file: a parse error is one problem, an empty file a warning, a file without front
+    matter none (unless `strict`)."""
     config = config if config is not None else RuleConfig.from_schema(schema)
-    return _check_one(os.fspath(path), schema, config, today or dt.date.today())[0]
+    return _check_one(os.fspath(path), schema, config, today or dt.date.today(), strict)[0]
 
 
 # -- a corpus -----------------------------------------------------------------------------------------------
@@ -723,14 +753,15 @@ class _Plan:
             return load_schema(None), self.config or RuleConfig()
 
 
-# The plan and date of the run in progress, read by forked workers (they inherit it, nothing is pickled).
-_RUN: tuple[_Plan, dt.date] | None = None
+# The plan, date and strictness of the run in progress, read by forked workers (they inherit it, nothing
+# is pickled).
+_RUN: tuple[_Plan, dt.date, bool] | None = None
 
 
 def _check_batch(batch: list[tuple[str, Path | None]]) -> list[tuple[list[Problem], str | None, int | None]]:
     assert _RUN is not None
-    plan, today = _RUN
-    return [_check_one(path, *plan.groups[key], today) for path, key in batch]
+    plan, today, strict = _RUN
+    return [_check_one(path, *plan.groups[key], today, strict) for path, key in batch]
 
 
 def _parallel_workers(requested: int | None, files: int) -> int:
@@ -750,14 +781,15 @@ def _parallel_workers(requested: int | None, files: int) -> int:
 def check_corpus(paths: Iterable[str | os.PathLike], schema: Schema | None = None,
                  config: RuleConfig | None = None, today: dt.date | None = None,
                  progress: Callable[[int, int], None] | None = None, workers: int | None = 1,
-                 ) -> list[Problem]:
+                 strict: bool = False) -> list[Problem]:
     """Problems of every article under `paths`, plus duplicate ids across files, sorted by file and line.
 
     Without a `schema`, each corpus uses its own (`find_corpus_root`, `load_schema`); an unusable corpus
     schema file is reported as a `bad-schema` problem and the default schema is used instead.
     `progress(done, total)` is called as files are checked. `workers=None` uses one process per CPU
     for large runs where that is safe (a single-threaded caller on a system with `fork`), e.g. the
-    command line; the default, 1, checks in the calling thread.
+    command line; the default, 1, checks in the calling thread. An empty file is an `empty-article`
+    warning; with `strict`, a file without front matter is a `not-an-article` warning.
     """
     global _RUN
     today = today or dt.date.today()
@@ -774,7 +806,7 @@ def check_corpus(paths: Iterable[str | os.PathLike], schema: Schema | None = Non
 
         size = max(16, min(128, total // (count * 6) or 1))
         batches = [jobs[i : i + size] for i in range(0, total, size)]
-        _RUN = (plan, today)
+        _RUN = (plan, today, strict)
         try:
             with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
                 for batch_results in pool.map(_check_batch, batches):
@@ -785,7 +817,7 @@ def check_corpus(paths: Iterable[str | os.PathLike], schema: Schema | None = Non
             _RUN = None
     else:
         for path, key in jobs:
-            results.append(_check_one(path, *plan.groups[key], today))
+            results.append(_check_one(path, *plan.groups[key], today, strict))
             if progress is not None:
                 progress(len(results), total)
 
@@ -819,6 +851,6 @@ def _safe_line(doc: ArticleDocument, path: tuple) -> int | None:
 
 
 __all__ = [
-    "RULES", "RuleConfig", "check_corpus", "check_document", "check_file", "is_homepage",
-    "iter_article_paths", "normalize_doi", "normalize_url",
+    "EMPTY_FILE_MESSAGE", "RULES", "RuleConfig", "check_corpus", "check_document", "check_file", "is_empty_file",
+    "is_homepage", "iter_article_paths", "normalize_doi", "normalize_url", "not_article_problem",
 ]
