@@ -145,3 +145,52 @@ def test_pre_commit_hook_definition():
     pattern = re.compile(hook["files"])
     assert all(pattern.search(name) for name in ("a.md", "zh/b.markdown", "notes.txt"))
     assert not any(pattern.search(name) for name in ("a.py", "schema.yaml", "a.md.bak"))
+
+
+def test_empty_files_and_fieldless_front_matter_are_empty_article_warnings(corpus, capsys, monkeypatch):
+    monkeypatch.chdir(corpus)
+    Path("ai/empty.md").write_bytes(b"")
+    Path("ai/blank.md").write_bytes(b"\xef\xbb\xbf \n\t\n")
+    Path("ai/nofields.md").write_text("---\n---\nBody only.\n", encoding="utf-8")
+    Path("ai/plain.md").write_text("# Just Markdown\n", encoding="utf-8")
+    assert main(["validate", *TODAY, "--min-severity", "warning", "ai/empty.md", "ai/blank.md", "ai/plain.md"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "ai/blank.md:1: warning: the file is empty: an article cut short? Restore its text or remove the file "
+        "(empty-article)",
+        "ai/empty.md:1: warning: the file is empty: an article cut short? Restore its text or remove the file "
+        "(empty-article)",
+    ]
+    main(["validate", *TODAY, "--format", "json", "ai/nofields.md"])
+    codes = [(p["code"], p["line"]) for p in json.loads(capsys.readouterr().out)]
+    assert ("empty-article", 1) in codes
+    # a file without front matter is silent unless --strict
+    assert main(["validate", *TODAY, "ai/plain.md", "README.txt"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["validate", *TODAY, "--strict", "ai/plain.md"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "ai/plain.md:1: warning: no front matter: the first line is not '---': not read as an article "
+        "(not-an-article)"]
+
+
+def test_the_index_counts_an_empty_file_as_validate_does(tmp_path):
+    from editor.core.index.store import CorpusIndex
+    from editor.core.validation import rules, schema
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "empty.md").write_bytes(b"")
+    (root / "nofields.md").write_text("---\n---\n", encoding="utf-8")
+    problems = rules.check_corpus([root], schema.load_schema(root))
+    expected: dict[str, list[int]] = {}
+    for problem in problems:
+        counts = expected.setdefault(Path(problem.file).name, [0, 0])
+        counts[0 if problem.severity == "error" else 1] += 1
+    idx = CorpusIndex(root, cache_dir=tmp_path / "cache")
+    try:
+        idx.refresh()
+        rows = {row.path: [row.errors, row.warnings] for row in idx.rows(include_non_articles=True)}
+    finally:
+        idx.close()
+    assert rows["empty.md"] == expected["empty.md"] == [0, 1]
+    assert rows["nofields.md"] == expected["nofields.md"]

@@ -102,3 +102,99 @@ def test_edits_then_undos_restore_the_original_bytes(source, data):
     for result in reversed(applied):
         doc.undo(result)
     assert doc.to_bytes() == source
+
+
+# -- new items written like their siblings, and whole values synced -----------------------------------------
+
+REAL = (Path(__file__).resolve().parents[1] / "fixtures" / "validation" / "real-ai-for-democratization.md").read_bytes()
+ONE_LINE = REAL.replace(b"GPT-4\n      performance", b"GPT-4 performance").replace(
+    b"available only\n      through", b"available only through")
+STYLED = [REAL, ONE_LINE, REAL.replace(b"\n", b"\r\n"), SAMPLE]
+FACT_KEYS = ("id", "statement", "source_title", "source_url", "confidence", "note")
+facts = st.dictionaries(st.sampled_from(FACT_KEYS), scalars, min_size=1, max_size=6)
+
+
+def unordered(value):
+    if isinstance(value, dict):
+        return {k: unordered(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [unordered(v) for v in value]
+    return value
+
+
+def mutated(data, value):
+    """A value near `value`: a scalar replaced, an item or key added or dropped."""
+    if isinstance(value, dict) and value:
+        key = data.draw(st.sampled_from(list(value)))
+        out = dict(value)
+        choice = data.draw(st.sampled_from(["inner", "drop", "add"]))
+        if choice == "drop":
+            del out[key]
+        elif choice == "add":
+            out[data.draw(st.sampled_from(["x-new", "note", "notes"]))] = data.draw(scalars)
+        else:
+            out[key] = mutated(data, value[key])
+        return out
+    if isinstance(value, list) and value:
+        out = list(value)
+        i = data.draw(st.integers(0, len(out) - 1))
+        choice = data.draw(st.sampled_from(["inner", "drop", "add"]))
+        if choice == "drop":
+            del out[i]
+        elif choice == "add":
+            out.insert(i, data.draw(values))
+        else:
+            out[i] = mutated(data, value[i])
+        return out
+    return data.draw(scalars)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(STYLED), st.data())
+def test_styled_inserts_and_synced_values_read_back_and_undo_exactly(source, data):
+    from editor.core.document.diffops import SyncValue
+
+    doc = ArticleDocument.from_bytes(source, "p.md")
+    applied = []
+    for _ in range(data.draw(st.integers(1, 5))):
+        kind = data.draw(st.sampled_from(["fact", "source", "sync", "key"]))
+        lists = [k for k, v in doc.data.items() if isinstance(v, list) and v]
+        if kind == "fact":
+            n = len(doc.get("atomic_facts"))
+            value = data.draw(facts)
+            op = InsertItem("atomic_facts", data.draw(st.integers(0, n)), value,
+                            key_order=data.draw(st.sampled_from([None, FACT_KEYS])))
+        elif kind == "source":
+            value = {"title": data.draw(texts), "authors": data.draw(st.lists(texts, max_size=2)),
+                     "year": data.draw(st.integers(1990, 2030))}
+            op = InsertItem("secondary_sources", None, value)
+        elif kind == "key":
+            n = len(doc.get("primary_sources"))
+            op = AddKey(("primary_sources", data.draw(st.integers(0, n - 1))),
+                        data.draw(st.sampled_from(["notes", "x-extra"])), data.draw(values))
+            if op.key in doc.get(op.path):
+                continue
+        else:
+            name = data.draw(st.sampled_from(lists))
+            op = SyncValue(name, mutated(data, doc.get(name)))
+        before = doc.to_bytes()
+        try:
+            result = doc.apply(op)
+        except EditError:
+            assert doc.to_bytes() == before
+            continue
+        if result is None:
+            assert doc.to_bytes() == before
+            continue
+        if isinstance(op, InsertItem):
+            index = len(doc.get(op.path)) - 1 if op.index is None else op.index
+            assert loose_equal(unordered(doc.get(op.path)[index]), unordered(op.value))
+        elif isinstance(op, SyncValue):
+            assert loose_equal(doc.get(op.path), op.value)
+        else:
+            assert loose_equal(doc.get((*op.path, op.key)), op.value)
+        assert doc.to_bytes().count(b"\r\n") in (0, doc.to_bytes().count(b"\n"))  # one line ending
+        applied.append(result)
+    for result in reversed(applied):
+        doc.undo(result)
+    assert doc.to_bytes() == source

@@ -49,7 +49,8 @@ def operations(doc: ArticleDocument, path: Path, target: Any, arrange: bool = Tr
 @dataclass(frozen=True)
 class SyncValue(Operation):
     """Set the value at `path` to `value` by changing only what differs, as one edit and one undo step
-    (a YAML box's commit: one word of a folded statement changes one word, and the block stays folded)."""
+    (a YAML box's commit: one word of a folded statement changes one word, and the block stays folded).
+    The value reads back exactly, its mappings' key order included."""
 
     path: Path | str
     value: Any
@@ -58,7 +59,9 @@ class SyncValue(Operation):
         path = parse_path(self.path) if self.path != "" else ()
         if path and not doc.has(path):
             raise FieldPathError(f"no field {format_path(path)}")
-        return Batch(tuple(operations(doc, path, self.value)), self.describe())
+        # the value reads back exactly as given, key order included; new items still take their
+        # siblings' quoting, block style, folding and indentation
+        return Batch(tuple(operations(doc, path, self.value, arrange=False)), self.describe())
 
     def plan(self, doc):  # pragma: no cover - resolved into a Batch before planning
         raise NotImplementedError

@@ -708,7 +708,7 @@ class _Planner(Geometry):
         line = self.doc.lines.line(node.start)
         if path and path[-1] == "<<":
             raise EditError(f"{format_path(path)} is a merge key (<<: *{node.anchor}); YAML 1.1 readers merge "
-                            f"the mapping anchored at line {self.doc.lines.line(node.target.start)} there: edit "
+                            f"the mapping anchored at line {self.doc.lines.line(node.target.props_start)} there: edit "
                             "that mapping, or remove the merge key", line)
         if isinstance(value, dict | list | tuple):
             return self.replace_with_value(path, node, value)
