@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from editor.core.document.article import ArticleDocument
+from editor.core.document.diffops import SyncValue
 from editor.core.document.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue, loose_equal
 from editor.core.document.errors import EditError
 
@@ -152,8 +153,6 @@ def mutated(data, value):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(STYLED), st.data())
 def test_styled_inserts_and_synced_values_read_back_and_undo_exactly(source, data):
-    from editor.core.document.diffops import SyncValue
-
     doc = ArticleDocument.from_bytes(source, "p.md")
     applied = []
     for _ in range(data.draw(st.integers(1, 5))):

@@ -30,6 +30,8 @@ from editor.core.document.edits import (
 from editor.core.document.errors import EditError
 from editor.core.document.layout import Geometry
 
+from .test_edits import doc_of, edited
+
 REAL = Path("/work/shared/samples/ai-for-democratization.md")
 REAL_COPY = Path(__file__).resolve().parents[1] / "fixtures" / "validation" / "real-ai-for-democratization.md"
 
@@ -39,21 +41,9 @@ LONG = ("Solar photovoltaic capacity additions reached a record in 2024, driven 
 SHORT = "Wind power supplied a tenth of global electricity in 2024."
 
 
-def doc_of(text: str | bytes) -> ArticleDocument:
-    return ArticleDocument.from_bytes(text if isinstance(text, bytes) else text.encode("utf-8"), "case.md")
-
-
 def applied(text: str | bytes, *ops) -> ArticleDocument:
-    """The document after `ops`, having checked that undoing them gives back the exact bytes."""
-    doc = doc_of(text)
-    original = doc.to_bytes()
-    done = [doc.apply(op) for op in ops]
-    after = doc.to_bytes()
-    for step in reversed(done):
-        if step is not None:
-            doc.undo(step)
-    assert doc.to_bytes() == original
-    return doc_of(after)
+    """The document after `ops` (`edited` has checked that undoing them gives back the exact bytes)."""
+    return doc_of(edited(text, *ops))
 
 
 def item_lines(doc: ArticleDocument, path: tuple) -> list[str]:
@@ -367,3 +357,19 @@ def test_a_value_yaml_cannot_hold_is_refused_naming_the_character():
     with pytest.raises(EditError, match=r"U\+D800 at position 3"):
         doc.apply(SetValue("atomic_facts[0].statement", "ab\ud800c"))
     assert doc.to_bytes() == before
+
+
+def test_a_new_number_is_not_quoted_because_the_mappings_strings_are():
+    text = '---\ntitle: "T"\ncategory: "ai"\n---\n'
+    doc = applied(text, AddKey("", "reading_time", 5), AddKey("", "note", "n"))
+    assert "reading_time: 5\n" in doc.text and 'note: "n"\n' in doc.text
+    assert doc.get("reading_time") == 5
+
+
+@pytest.mark.parametrize("quote", ["'", '"', ""])
+def test_a_new_date_takes_the_files_date_quoting(quote):
+    import datetime as dt
+
+    text = f"---\ntitle: T\nlast_verified: {quote}2026-01-01{quote}\n---\n"
+    doc = applied(text, AddKey("", "updated", dt.date(2026, 2, 3)))
+    assert f"updated: {quote}2026-02-03{quote}\n" in doc.text

@@ -543,7 +543,7 @@ class _Planner(Geometry):
             counts = Counter(v.style for v in strings if v.style in ("", "'", '"'))
             best = max(counts.values()) if counts else 0
             style = next((s for s, n in counts.items() if n == best), "")
-            return KeyStyle(style=style, quote=self.style.quote_of(strings))
+            return KeyStyle(style=style, quote=self.style.quote_of(strings), strings_only=True)
         return KeyStyle()
 
     def date_quote(self) -> str:
@@ -587,8 +587,12 @@ class _Planner(Geometry):
     def scalar_text(self, value: Any, style: str, flow: bool = False, prefer: str | None = None) -> str:
         if isinstance(value, dt.date) and style not in ("'", '"', ""):
             style = ""
-        return render.inline_scalar(value, style if style in ("", "'", '"') else "", flow,
-                                    prefer or self.style.quote)[0]
+        style = style if style in ("", "'", '"') else ""
+        if not prefer:  # the file's own quote, looked for only when the text cannot stay as it is
+            plain = style == "" and (not isinstance(value, str) or render.plain_ok(value, flow))
+            kept = style == "'" and isinstance(value, str) and render.single_ok(value)
+            prefer = "'" if plain or kept or style == '"' else self.style.quote
+        return render.inline_scalar(value, style, flow, prefer)[0]
 
     def key_text(self, key: Any) -> str:
         return self.scalar_text(key, "") if isinstance(key, str) else render.canonical(key)
@@ -601,7 +605,8 @@ class _Planner(Geometry):
             if block is not None:
                 return block[0], block[1]
             return self.scalar_text(value, '"'), []
-        return self.scalar_text(value, ks.style, prefer=ks.quote), []
+        style = "" if ks.strings_only and not isinstance(value, str) else ks.style
+        return self.scalar_text(value, style, prefer=ks.quote), []
 
     def entry_lines(self, key: Any, value: Any, col: int, ks: KeyStyle | None = None) -> list[str]:
         """`key: value` as lines; the first without indentation, the rest indented absolutely."""
@@ -946,7 +951,8 @@ class _Planner(Geometry):
         first_key = node.pairs[0][0]
         col = self.column(first_key.props_start)
         ks = self.key_style(path, key, node)
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and ks.style not in ("'", '"'):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and (
+                ks.strings_only or ks.style not in ("'", '"')):
             ks = KeyStyle(style=self.date_quote())  # a new date takes the quoting this file gives its dates
         lines = self.entry_lines(key, value, col, ks)
         keys = [k.value for k, _ in node.pairs]

@@ -151,6 +151,7 @@ class KeyStyle:
     flow: bool = False  # collections written [..] / {..}
     offset: int | None = None  # block collections: column of the first `-` or key minus the key's
     shape: Shape | None = None  # the shape of the collection values' items (a map value: itself)
+    strings_only: bool = False  # learned from other keys' strings: a number or a date is not quoted for it
 
 
 @dataclass
