@@ -373,3 +373,31 @@ def test_a_new_date_takes_the_files_date_quoting(quote):
     text = f"---\ntitle: T\nlast_verified: {quote}2026-01-01{quote}\n---\n"
     doc = applied(text, AddKey("", "updated", dt.date(2026, 2, 3)))
     assert f"updated: {quote}2026-02-03{quote}\n" in doc.text
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
+
+
+def test_a_new_source_among_flow_map_siblings_is_a_flow_map():
+    raw = (FIXTURES / "flow.md").read_bytes()
+    value = {"id": "ps-new", "title": "T: x", "url": "https://e.org", "type": "web", "year": 2020}
+    doc = applied(raw, InsertItem("primary_sources", None, value))
+    assert "  - {id: ps-new, title: \"T: x\", type: web, year: 2020, url: https://e.org}\n" in doc.text
+    assert loose_equal(doc.get("primary_sources[2]"), {k: value[k] for k in ("id", "title", "type", "year", "url")})
+
+
+def test_a_new_item_copies_its_neighbours_dash_spacing():
+    raw = (FIXTURES / "extra-spaces.md").read_bytes()
+    doc = applied(raw, InsertItem("atomic_facts", None, {"id": "af-new", "statement": "S.", "source_url": "u"}),
+                  InsertItem("atomic_facts", 0, {"id": "af-first", "statement": "S.", "source_url": "u"}))
+    assert item_lines(doc, ("atomic_facts", 3))[0] == "  - id: af-new"
+    assert item_lines(doc, ("atomic_facts", 0))[0] == "  -   id: af-first"
+
+
+def test_items_of_a_list_indented_its_own_way_follow_it():
+    raw = (FIXTURES / "mixed-indent.md").read_bytes()
+    doc = applied(raw, InsertItem("secondary_sources", None, {"title": "S", "authors": ["A", "B"]}),
+                  InsertItem("known_gaps", 0, "gap"))
+    new = item_lines(doc, ("secondary_sources", len(doc.get("secondary_sources")) - 1))
+    assert new == ['- title: "S"', "  authors:", "      - A", "      - B"]
+    assert "known_gaps:\n   - gap\n" in doc.text

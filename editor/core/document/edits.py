@@ -842,9 +842,11 @@ class _Planner(Geometry):
         model = node.items[min(index, count - 1)]  # the neighbour whose layout the new item copies
         model_dash = self.dash_of(model)
         gap = model.props_start - model_dash if self.line_start(model.props_start) == self.line_start(model_dash) else 2
-        if isinstance(value, dict) and shape.gap:
-            gap = shape.gap if gap == 2 else gap
-        sub = self.item_lines(value, dash_col, shape, max(gap, 2) if isinstance(value, dict) else 2)
+        maps = [item.resolved() for item in node.items if item.resolved().kind == "map"]
+        if isinstance(value, dict) and value and maps and sum(m.flow for m in maps) * 2 > len(maps):
+            sub = ["- " + self.flow_text(value, shape)]  # siblings written `- {id: .., title: ..}`
+        else:
+            sub = self.item_lines(value, dash_col, shape, max(gap, 2) if isinstance(value, dict) else 2)
         if index == count:
             at = self.after_line(self.tight_end(node.items[-1]))
             new = " " * dash_col + self.nl.join(sub) + self.nl
