@@ -1,14 +1,34 @@
-"""Where the project's bundled resources live: beside the package in a checkout or an editable
-install, beside the executable in a frozen (PyInstaller) build."""
+"""The files the program ships: the default schema, the example corpus schema, the sample corpus, the
+icons and the desktop files, all under `editor/resources/`.
 
-import sys
+They are package data of `editor`, found with `importlib.resources`: the same lookup serves a checkout,
+an editable install, an installed wheel and the PyInstaller bundle (which collects them to
+`editor/resources/` beside its frozen modules). Every caller goes through `resource()`.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
 from pathlib import Path
 
-if getattr(sys, "frozen", False):  # pragma: no cover - only in a PyInstaller build
-    RESOURCES = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "resources"
-else:
-    RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+APP_ID = "org.corpuseditor.CorpusEditor"  # reverse-DNS name of the desktop entry, metainfo and icon
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def resource(*parts: str) -> Path:
-    return RESOURCES.joinpath(*parts)
+    """The path of a shipped file or folder, e.g. `resource("sample-corpus")`.
+
+    Every supported install puts the package on disk (pip unpacks wheels, PyInstaller unpacks data
+    files), so the result is a real path that `open`, `shutil.copytree` and error messages can use.
+    """
+    found = files("editor").joinpath("resources", *parts)
+    if not isinstance(found, Path):
+        raise FileNotFoundError(f"{found}: the editor's resources must be installed as files, not in an archive")
+    return found
+
+
+def icon_path(size: int | None = None) -> Path:
+    """The application icon: the SVG, or the PNG rendered from it at `size` pixels."""
+    if size is None:
+        return resource("icons", f"{APP_ID}.svg")
+    return resource("icons", f"{size}x{size}", f"{APP_ID}.png")

@@ -7,7 +7,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHARED_SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample-corpus"
+SHARED_SAMPLE = Path(__file__).resolve().parents[1] / "editor" / "resources" / "sample-corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -18,7 +18,7 @@ except ImportError:  # tests/ui is not a package
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = sorted([*ROOT.glob("tests/fixtures/articles/*.md"), *ROOT.glob("tests/fixtures/validation/*.md"),
-                   *ROOT.glob("resources/sample-corpus/**/*.md")])
+                   *ROOT.glob("editor/resources/sample-corpus/**/*.md")])
 
 
 @pytest.mark.parametrize("source", ARTICLES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -26,7 +26,7 @@ def test_screenshot_on_first_start_copies_the_sample_corpus(tmp_path):
     assert (image.width(), image.height()) == (1400, 900)
     copy = tmp_path / "data" / "corpus-editor" / "sample-corpus"
     assert (copy / "ai" / "backpropagation.md").read_bytes() == (
-        REPO / "resources" / "sample-corpus" / "ai" / "backpropagation.md").read_bytes()
+        REPO / "editor" / "resources" / "sample-corpus" / "ai" / "backpropagation.md").read_bytes()
     # a screenshot leaves the user's settings alone
     assert not list((tmp_path / "config").rglob("*.ini"))
 

@@ -1,6 +1,6 @@
 """The article schema: one declaration for validation, typed edits and the generated form.
 
-The default schema is `resources/schema.yaml`: JSON Schema (draft 2020-12) written in YAML, whose
+The default schema is `editor/resources/schema.yaml`: JSON Schema (draft 2020-12) written in YAML, whose
 `x-` keys carry the form's hints (label, help, order, widget, summary fields of object lists).
 
 A corpus can bring its own schema in a file named `.corpus-schema.yaml` at its root (the folder that
