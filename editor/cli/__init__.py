@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bump": ("editor.cli.document_commands", "set date fields such as last_verified on many articles"),
     "validate": ("editor.cli.validate_command", "check articles against the schema and corpus rules"),
     "list": ("editor.cli.list_command", "list the corpus from its index: filter, search, sort"),
+    "install-desktop": ("editor.cli.desktop_command", "put the editor in the application menu (~/.local/share)"),
 }
 
 
@@ -30,8 +31,9 @@ def build_parser(command: str) -> argparse.ArgumentParser:
 
 
 def _usage() -> str:
-    lines = ["usage: corpus-editor [PATH] [--screenshot FILE.png]", "       corpus-editor COMMAND ...", "", "commands:"]
-    lines += [f"  {name:<10} {help_text}" for name, (_, help_text) in COMMANDS.items()]
+    lines = ["usage: corpus-editor [PATH] [--screenshot FILE.png]", "       corpus-editor COMMAND ...",
+             "       corpus-editor --version", "", "commands:"]
+    lines += [f"  {name:<16} {help_text}" for name, (_, help_text) in COMMANDS.items()]
     lines.append("\nRun `corpus-editor COMMAND --help` for a command's options.")
     return "\n".join(lines)
 
@@ -40,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
         print(_usage())
+        return 0
+    if argv and argv[0] == "--version":
+        from editor import installed_version
+
+        print(f"corpus-editor {installed_version()}")
         return 0
     if argv and argv[0] in COMMANDS:
         parser = build_parser(argv[0])
