@@ -21,11 +21,12 @@ def run_gui(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from editor.ui.app import create_app, dispose, resolve_start, take_screenshot
+    from editor.ui.app import create_app, dispose, quiet_offscreen_platform, resolve_start, take_screenshot
     from editor.ui.mainwindow import MainWindow
     from editor.ui.settings import Settings
 
     app = create_app([], args.theme)
+    quiet_offscreen_platform()
     settings = Settings()
     try:
         root, article = resolve_start(args.path, settings)

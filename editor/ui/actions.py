@@ -40,6 +40,9 @@ class Actions:
     next_problem: QAction
     previous_problem: QAction
     bump: QAction
+    shortcuts: QAction
+    fields: QAction
+    about: QAction
 
 
 def create_actions(window: QWidget, undo_group: QUndoGroup) -> Actions:
@@ -71,4 +74,8 @@ def create_actions(window: QWidget, undo_group: QUndoGroup) -> Actions:
         previous_problem=_action(window, "Previous Prob&lem", ["Shift+F8"]),
         bump=_action(window, "&Bump Last Verified…", ["Ctrl+Shift+B"],
                      "Set last_verified (or another date field) on the selected articles"),
+        shortcuts=_action(window, "&Keyboard Shortcuts", [QKeySequence.StandardKey.HelpContents],
+                          "Every command with its keys"),
+        fields=_action(window, "&Fields of This Corpus", (), "Every field of the schema in force, with its help"),
+        about=_action(window, "&About Corpus Editor", ()),
     )

@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from editor.core.validation.schema import corpus_folder
-from editor.paths import resource
+from editor.paths import APP_ID, ICON_SIZES, icon_path, resource
 from editor.ui import theme
 from editor.ui.settings import APPLICATION, ORGANIZATION, Settings
 
@@ -26,16 +27,53 @@ def create_app(argv: list[str] | None = None, scheme: str = "system") -> QApplic
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication([sys.argv[0] if sys.argv else "corpus-editor", *(argv or [])])
         app.setApplicationDisplayName("Corpus Editor")
-        app.setDesktopFileName("org.corpuseditor.CorpusEditor")  # packaging/*.desktop
+        app.setDesktopFileName(APP_ID)  # editor/resources/desktop/APP_ID.desktop
+        app.setWindowIcon(application_icon())
     theme.apply_theme(app, scheme)
     return app
 
 
-def sample_corpus_copy() -> Path:
-    """A writable copy of the bundled sample corpus in the user's data folder (made on first use)."""
+def application_icon() -> QIcon:
+    """The application icon at every size it ships in (PNGs: no SVG icon plugin needed)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_path(size)), QSize(size, size))
+    return icon
+
+
+# Qt's offscreen platform (screenshots, CI) cannot pass a window's size limits to a window system it does
+# not have, and says so on every start; that is the platform, not a problem of the program
+_OFFSCREEN_NOTICES = ("This plugin does not support propagateSizeHints()",)
+
+
+def quiet_offscreen_platform() -> None:
+    """On the offscreen platform, drop its notice about unsupported window features; every other message
+    goes on to stderr as before."""
+    if QGuiApplication.platformName() != "offscreen":
+        return
+    previous = None
+
+    def handler(mode: QtMsgType, context, message: str) -> None:
+        if message in _OFFSCREEN_NOTICES:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+
+
+def sample_corpus_dir() -> Path:
+    """Where the writable copy of the sample corpus lives (it may not exist yet)."""
     from platformdirs import user_data_dir
 
-    target = Path(user_data_dir(APPLICATION)) / "sample-corpus"
+    return Path(user_data_dir(APPLICATION)) / "sample-corpus"
+
+
+def sample_corpus_copy() -> Path:
+    """A writable copy of the bundled sample corpus in the user's data folder (made on first use)."""
+    target = sample_corpus_dir()
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(resource("sample-corpus"), target)
@@ -73,6 +111,7 @@ def take_screenshot(window, filename: str, timeout_s: float = 600.0) -> bool:
     """Wait for the index and the first article, render the window at 1400x900 and save it as PNG."""
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     window.resize(*SCREENSHOT_SIZE)
+    window.default_pane_sizes(QSize(*SCREENSHOT_SIZE))
     window.show()
     source = window.source
     wait_until(lambda: source is None or not source.refreshing, timeout_s)

@@ -1,4 +1,5 @@
-"""MainWindow: composes the corpus panel, the form and problems, the body editor and preview.
+"""MainWindow: composes the corpus panel, the form and problems, the body editor and preview (or, while
+no article is open, the welcome panel in their place), and the Help menu.
 
 The window holds one open article (an ArticleSession) at a time and routes the user's commands to
 it: open, save, review, undo. Everything that asks the user goes through a method (`ask_unsaved`,
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -37,13 +39,26 @@ from editor.ui.dialogs import unsaved
 from editor.ui.dialogs.bump import BumpDialog
 from editor.ui.dialogs.quick_open import QuickOpenDialog
 from editor.ui.dialogs.review import ReviewDialog
+from editor.ui.dialogs.shortcuts import action_keys
 from editor.ui.form.article_form import ArticleForm
 from editor.ui.form.problems_panel import ProblemsPanel
+from editor.ui.help import WindowHelp
 from editor.ui.session import ArticleSession
 from editor.ui.settings import Settings
 from editor.ui.sync import FileSyncHub
+from editor.ui.welcome import WelcomePanel
+from editor.ui.window_fit import (
+    PREFERRED_SIZE,
+    clamp_geometry,
+    first_geometry,
+    proportional_sizes,
+    screen_for,
+)
 
 APP_NAME = "Corpus Editor"
+# default pane widths, in proportion to the window: the corpus list | the form | the body and preview
+MAIN_WEIGHTS = (0.33, 0.67)
+EDITOR_WEIGHTS = (0.56, 0.44)
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:
@@ -97,13 +112,24 @@ class MainWindow(QMainWindow):
         self.form_splitter.setStretchFactor(1, 1)
         self.form_splitter.setChildrenCollapsible(False)
 
+        self.editor_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.editor_splitter.addWidget(self.form_splitter)
+        self.editor_splitter.addWidget(self.body_panel)
+        self.editor_splitter.setStretchFactor(0, 1)
+        self.editor_splitter.setStretchFactor(1, 1)
+        self.editor_splitter.setChildrenCollapsible(False)
+        self.editor_splitter.setHandleWidth(8)
+        # the editor area: the article's form and body, or, while no article is open, ways to start
+        self.welcome = WelcomePanel(self.actions.open_corpus)
+        self.editor_stack = QStackedWidget()
+        self.editor_stack.addWidget(self.editor_splitter)
+        self.editor_stack.addWidget(self.welcome)
+
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.corpus_panel)
-        self.main_splitter.addWidget(self.form_splitter)
-        self.main_splitter.addWidget(self.body_panel)
+        self.main_splitter.addWidget(self.editor_stack)
         self.main_splitter.setStretchFactor(0, 3)
-        self.main_splitter.setStretchFactor(1, 4)
-        self.main_splitter.setStretchFactor(2, 4)
+        self.main_splitter.setStretchFactor(1, 8)
         self.main_splitter.setChildrenCollapsible(False)
         self.main_splitter.setHandleWidth(8)
         central = QWidget()
@@ -127,9 +153,11 @@ class MainWindow(QMainWindow):
         self.sync_hub.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.sync_hub.index_changed.connect(self._on_files_changed_outside)
         self.sync_hub.index_refresh_needed.connect(self.corpus_panel.start_refresh)
+        self.help = WindowHelp(self)
         self._connect()
         self._restore_settings()
         self._update_title()
+        self._show_editor_page()
 
     # -- construction ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -159,6 +187,11 @@ class MainWindow(QMainWindow):
                 go_menu.addAction(action)
         corpus_menu = bar.addMenu("&Corpus")
         corpus_menu.addAction(a.bump)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.shortcuts)
+        help_menu.addAction(a.fields)
+        help_menu.addSeparator()
+        help_menu.addAction(a.about)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -188,6 +221,13 @@ class MainWindow(QMainWindow):
         a.next_problem.triggered.connect(lambda: self.step_problem(1))
         a.previous_problem.triggered.connect(lambda: self.step_problem(-1))
         a.bump.triggered.connect(self.corpus_panel.bump_action.trigger)
+        a.shortcuts.triggered.connect(self.help.show_shortcuts)
+        a.fields.triggered.connect(self.help.show_fields)
+        a.about.triggered.connect(self.help.show_about)
+        self.welcome.recent_chosen.connect(self.open_corpus)
+        self.welcome.sample_requested.connect(self.open_sample_corpus)
+        # "New article" is offered once the window has an action for it
+        self.welcome.set_new_article_action(getattr(a, "new_article", None))
         self.corpus_panel.article_activated.connect(self.open_article)
         self.corpus_panel.bump_requested.connect(self.bump_articles)
         self.form.problems_changed.connect(self._on_problems)
@@ -201,23 +241,48 @@ class MainWindow(QMainWindow):
 
     # -- settings -------------------------------------------------------------------------------
     def _splitters(self) -> dict[str, QSplitter]:
-        return {"main": self.main_splitter, "form": self.form_splitter, "body": self.body_panel.splitter,
-                "body-top": self.body_panel.top_splitter}
+        return {"main": self.main_splitter, "editors": self.editor_splitter, "form": self.form_splitter,
+                "body": self.body_panel.splitter, "body-top": self.body_panel.top_splitter}
 
     def _restore_settings(self) -> None:
+        """The remembered geometry brought onto the current screen, or a first window that fits it; the
+        remembered pane sizes, or sizes in proportion to the window."""
         geometry = self.settings.geometry() if self.remember else None
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 900)
+        if geometry is not None and self.restoreGeometry(geometry):
+            self.fit_to_screen()
+        else:
+            screen = screen_for()
+            size = first_geometry(screen.availableGeometry()) if screen is not None and self.remember else None
+            if size is not None:
+                self.setGeometry(size)
+            else:
+                self.resize(PREFERRED_SIZE)
+        self.default_pane_sizes(self.size(), keep_remembered=self.remember)
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window so it lies on the available area of its screen (a geometry
+        remembered on a larger or another screen)."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = screen_for(self.geometry())
+        if screen is None:
+            return
+        fitted = clamp_geometry(self.geometry(), screen.availableGeometry())
+        if fitted != self.geometry():
+            self.setGeometry(fitted)
+
+    def default_pane_sizes(self, size: QSize, keep_remembered: bool = False) -> None:
+        """Pane sizes in proportion to a window of `size` (`keep_remembered`: the remembered ones stay)."""
+        width = size.width() - 20 - self.main_splitter.handleWidth()  # the central margins
+        height = max(size.height() - 120, 200)  # less the menu, tool and status bars
+        main = proportional_sizes(width, MAIN_WEIGHTS)
+        editors = proportional_sizes(main[1] - self.editor_splitter.handleWidth(), EDITOR_WEIGHTS)
+        defaults = {"main": main, "editors": editors, "form": proportional_sizes(height, (0.8, 0.2)),
+                    "body-top": proportional_sizes(editors[1], (0.77, 0.23)), "body": [height // 2] * 2}
         for name, splitter in self._splitters().items():
-            state = self.settings.splitter_state(name) if self.remember else None
-            if state is not None:
-                splitter.restoreState(state)
-            elif name == "main":
-                splitter.setSizes([500, 460, 420])
-            elif name == "body-top":
-                splitter.setSizes([330, 100])
-            elif name == "form":
-                splitter.setSizes([640, 150])
+            state = self.settings.splitter_state(name) if keep_remembered else None
+            if state is None or not splitter.restoreState(state):
+                splitter.setSizes(defaults[name])
 
     def save_settings(self) -> None:
         if not self.remember:
@@ -252,6 +317,7 @@ class MainWindow(QMainWindow):
         if refresh:
             self.corpus_panel.start_refresh()
         self._update_title()
+        self._show_editor_page()
         return True
 
     def _load_schema(self) -> None:
@@ -279,12 +345,24 @@ class MainWindow(QMainWindow):
             first = self.corpus_panel.first_article()
             if first:
                 self.open_article(first)
+        self._show_editor_page()
         self.corpus_ready.emit()
 
     def choose_corpus(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open corpus folder", self.root or os.path.expanduser("~"))
         if folder:
             self.open_corpus(folder)
+
+    def open_sample_corpus(self) -> bool:
+        """Open the writable copy of the sample corpus (made on first use)."""
+        from editor.ui.app import sample_corpus_copy
+
+        try:
+            folder = sample_corpus_copy()
+        except OSError as exc:
+            self.show_error("Cannot copy the sample corpus", f"{exc.filename or ''}: {exc.strerror or exc}")
+            return False
+        return self.open_corpus(str(folder))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -319,6 +397,7 @@ class MainWindow(QMainWindow):
         self._on_session_changed()
         self.corpus_panel.show_path(path)
         self._pending_open = None
+        self._show_editor_page()
         self.article_opened.emit(path)
         return True
 
@@ -346,7 +425,27 @@ class MainWindow(QMainWindow):
         self.session = None
         session.deleteLater()
         self._update_title()
+        self._show_editor_page()
         return True
+
+    def _show_editor_page(self) -> None:
+        """The article's editors while one is open, else the welcome panel with a word on why."""
+        if self.session is not None:
+            self.editor_stack.setCurrentWidget(self.editor_splitter)
+            return
+        if self.root is None:
+            status = "Open a folder of articles to start."
+        elif self.source is not None and self.source.refreshing and not self.corpus_panel.first_article():
+            status = "Reading the corpus…"
+        elif not self.corpus_panel.first_article():
+            status = f"{os.path.basename(self.root) or self.root} has no articles yet."
+        else:
+            keys = action_keys(self.actions.quick_open)
+            status = "No article is open: pick one in the list" + (f", or press {keys} to find one by name."
+                                                                   if keys else ".")
+        self.welcome.set_status(status)
+        self.welcome.set_recent(self.settings.recent_corpora(), self.root)
+        self.editor_stack.setCurrentWidget(self.welcome)
 
     def ask_unsaved(self, session: ArticleSession) -> str:
         """'save', 'discard' or 'cancel' (tests replace this method)."""
@@ -410,12 +509,12 @@ class MainWindow(QMainWindow):
             self.problems_panel.previous_problem()
 
     def tab_sequence(self) -> list[QWidget]:
-        """What Tab visits: list, form fields, problems, body, outline, preview, each panel in its own order.
+        """What Tab visits: list, welcome (no article open) or form fields, problems, body, outline, preview.
 
         The form builds its widgets whenever it gets a schema, after the rest of the window exists, so
         the window's focus chain would put them last; the window orders panels itself instead.
         """
-        panels = (self.corpus_panel, self.form, self.problems_panel, self.body_panel)
+        panels = (self.corpus_panel, self.welcome, self.form, self.problems_panel, self.body_panel)
         groups: list[list[QWidget]] = [[] for _ in panels]
         widget = self.nextInFocusChain()
         while widget is not None and widget is not self:

@@ -51,5 +51,9 @@ class Settings:
         recent = [path] + [p for p in self.recent_corpora() if p != path]
         self._s.setValue("corpora/recent", recent[:MAX_RECENT])
 
+    def file_name(self) -> str:
+        """The file the settings are kept in."""
+        return self._s.fileName()
+
     def sync(self) -> None:
         self._s.sync()

@@ -22,6 +22,7 @@ def test_screenshot_on_first_start_copies_the_sample_corpus(tmp_path):
     result = subprocess.run([sys.executable, "-m", "editor", "--screenshot", str(out)], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 900)
     copy = tmp_path / "data" / "corpus-editor" / "sample-corpus"
@@ -48,3 +49,19 @@ def test_opening_one_article_makes_its_corpus_the_corpus(make_window, corpus):
     window = make_window(Path(root), Path(opened))
     assert window.session.path == os.path.realpath(article)
     assert window.root == os.path.realpath(root)
+
+
+def test_the_application_and_its_windows_carry_the_icon(tmp_path):
+    code = ("from editor.ui.app import create_app\n"
+            "from editor.ui.mainwindow import MainWindow\n"
+            "app = create_app([])\n"
+            "window = MainWindow(remember=False)\n"
+            "print(sorted(s.width() for s in app.windowIcon().availableSizes()), app.desktopFileName(),"
+            " window.windowIcon().cacheKey() == app.windowIcon().cacheKey())\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    from editor.paths import APP_ID, ICON_SIZES
+
+    assert result.stdout.split() == [*str(list(ICON_SIZES)).split(), APP_ID, "True"]

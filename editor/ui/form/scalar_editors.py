@@ -272,7 +272,9 @@ class DateFieldEditor(FieldEditor):
     def build(self, layout):
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("YYYY-MM-DD")
-        self.edit.setMaximumWidth(QFontMetrics(self.edit.font()).horizontalAdvance("0000-00-00 000000") + 16)
+        metrics = QFontMetrics(self.edit.font())
+        self.edit.setMaximumWidth(metrics.horizontalAdvance("0000-00-00 000000") + 16)
+        self.edit.setMinimumWidth(metrics.horizontalAdvance("0000-00-00") + 24)  # the whole date, never "07-04"
         self.edit.editingFinished.connect(self._finished)
         self.calendar_button = QToolButton(self)
         self.calendar_button.setText("\u25be")
