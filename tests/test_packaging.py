@@ -66,7 +66,7 @@ def test_the_wheel_ships_every_resource_and_the_command(tmp_path):
     assert "editor/cli/desktop_command.py" in names
     assert not [n for n in names if n.startswith(("tests/", "resources/", "packaging/"))]
     assert "corpus-editor = editor.cli:main" in entry_points
-    assert f"Version: {editor.__version__}" in metadata and "License: MIT" in metadata
+    assert f"Version: {editor.__version__}" in metadata and "License-Expression: MIT" in metadata
 
 
 def test_version_comes_from_the_package_metadata():

@@ -43,7 +43,8 @@ def package_facts() -> tuple[str, str, str]:
         meta = metadata(DISTRIBUTION)
     except PackageNotFoundError:  # a checkout run without installing
         return f"{__version__} (not installed)", "", ""
-    return meta.get("Version", __version__), meta.get("License") or "", meta.get("Summary") or ""
+    license_name = meta.get("License-Expression") or meta.get("License") or ""
+    return meta.get("Version", __version__), license_name, meta.get("Summary") or ""
 
 
 class AboutDialog(QDialog):
