@@ -11,7 +11,8 @@ from PySide6.QtGui import QGuiApplication, QScreen
 
 PREFERRED_SIZE = QSize(1400, 900)
 # Before the window is first shown the window manager's frame is unknown: allow a title bar and borders
-FRAME_ALLOWANCE = QMargins(4, 32, 4, 4)
+# as tall as the common desktops draw them (GNOME about 37 px, KDE and Windows about 30)
+FRAME_ALLOWANCE = QMargins(6, 38, 6, 6)
 
 
 def screen_for(geometry: QRect | None = None) -> QScreen | None:
