@@ -8,7 +8,16 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QSize,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -59,7 +68,7 @@ def quiet_offscreen_platform() -> None:
         if previous is not None:
             previous(mode, context, message)
         else:
-            sys.stderr.write(message + "\n")
+            sys.stderr.write(qFormatLogMessage(mode, context, message) + "\n")  # as Qt's own handler would
 
     previous = qInstallMessageHandler(handler)
 

@@ -65,3 +65,17 @@ def test_the_application_and_its_windows_carry_the_icon(tmp_path):
     from editor.paths import APP_ID, ICON_SIZES
 
     assert result.stdout.split() == [*str(list(ICON_SIZES)).split(), APP_ID, "True"]
+
+
+def test_offscreen_runs_drop_only_the_platform_notice(tmp_path):
+    code = ("from PySide6.QtCore import qWarning\n"
+            "from editor.ui.app import create_app, quiet_offscreen_platform\n"
+            "app = create_app([])\n"
+            "quiet_offscreen_platform()\n"
+            "qWarning('This plugin does not support propagateSizeHints()')\n"
+            "qWarning('something else went wrong')\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0
+    assert result.stderr == "something else went wrong\n"
