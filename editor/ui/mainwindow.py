@@ -252,9 +252,9 @@ class MainWindow(QMainWindow):
             self.fit_to_screen()
         else:
             screen = screen_for()
-            size = first_geometry(screen.availableGeometry()) if screen is not None and self.remember else None
-            if size is not None:
-                self.setGeometry(size)
+            rect = first_geometry(screen.availableGeometry()) if screen is not None and self.remember else None
+            if rect is not None:
+                self.setGeometry(rect)
             else:
                 self.resize(PREFERRED_SIZE)
         self.default_pane_sizes(self.size(), keep_remembered=self.remember)
