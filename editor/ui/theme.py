@@ -8,8 +8,10 @@ forces a dark palette (screenshots, platforms without a colour-scheme hint).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from editor.paths import icon_path
 
 SCHEMES = ("system", "light", "dark")
 
@@ -117,3 +119,23 @@ li { margin-bottom: 4px; }
 code, pre { font-family: monospace; }
 small { font-size: 9pt; }
 """
+
+
+def app_header(*lines: QWidget, scale: float = 1.5) -> QHBoxLayout:
+    """The application's icon beside its name in large type, `lines` below the name (About, welcome)."""
+    icon = QLabel()
+    icon.setPixmap(QPixmap(str(icon_path(64))))
+    name = QLabel("Corpus Editor")
+    font = name.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setWeight(QFont.Weight.DemiBold)
+    name.setFont(font)
+    titles = QVBoxLayout()
+    titles.addWidget(name)
+    for line in lines:
+        titles.addWidget(line)
+    header = QHBoxLayout()
+    header.setSpacing(16)
+    header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    header.addLayout(titles, 1)
+    return header

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QPixmap
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.paths import icon_path
 from editor.ui import theme
 
 MAX_RECENT_SHOWN = 6
@@ -74,22 +73,9 @@ class WelcomePanel(QWidget):
         self._open_action = open_action
         self._new_action: QAction | None = None
 
-        icon = QLabel()
-        icon.setPixmap(QPixmap(str(icon_path(64))))
-        title = QLabel("Corpus Editor")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setWeight(font.Weight.DemiBold)
-        title.setFont(font)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        header = QHBoxLayout()
-        header.setSpacing(14)
-        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        titles = QVBoxLayout()
-        titles.addWidget(title)
-        titles.addWidget(self.status)
-        header.addLayout(titles, 1)
+        header = theme.app_header(self.status, scale=1.6)
 
         self.new_button = _StartButton("New article…")
         self.new_button.clicked.connect(self._new_article)

@@ -51,16 +51,20 @@ def test_opening_one_article_makes_its_corpus_the_corpus(make_window, corpus):
     assert window.root == os.path.realpath(root)
 
 
+def run_app_code(code: str, home: Path) -> subprocess.CompletedProcess:
+    """Python `code` in a fresh process with an offscreen application (each process has one)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(home), HOME=str(home))
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
 def test_the_application_and_its_windows_carry_the_icon(tmp_path):
-    code = ("from editor.ui.app import create_app\n"
-            "from editor.ui.mainwindow import MainWindow\n"
-            "app = create_app([])\n"
-            "window = MainWindow(remember=False)\n"
-            "print(sorted(s.width() for s in app.windowIcon().availableSizes()), app.desktopFileName(),"
-            " window.windowIcon().cacheKey() == app.windowIcon().cacheKey())\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = run_app_code("from editor.ui.app import create_app\n"
+                          "from editor.ui.mainwindow import MainWindow\n"
+                          "app = create_app([])\n"
+                          "window = MainWindow(remember=False)\n"
+                          "print(sorted(s.width() for s in app.windowIcon().availableSizes()), app.desktopFileName(),"
+                          " window.windowIcon().cacheKey() == app.windowIcon().cacheKey())\n", tmp_path)
     assert result.returncode == 0, result.stderr
     from editor.paths import APP_ID, ICON_SIZES
 
@@ -68,14 +72,11 @@ def test_the_application_and_its_windows_carry_the_icon(tmp_path):
 
 
 def test_offscreen_runs_drop_only_the_platform_notice(tmp_path):
-    code = ("from PySide6.QtCore import qWarning\n"
-            "from editor.ui.app import create_app, quiet_offscreen_platform\n"
-            "app = create_app([])\n"
-            "quiet_offscreen_platform()\n"
-            "qWarning('This plugin does not support propagateSizeHints()')\n"
-            "qWarning('something else went wrong')\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = run_app_code("from PySide6.QtCore import qWarning\n"
+                          "from editor.ui.app import create_app, quiet_offscreen_platform\n"
+                          "app = create_app([])\n"
+                          "quiet_offscreen_platform()\n"
+                          "qWarning('This plugin does not support propagateSizeHints()')\n"
+                          "qWarning('something else went wrong')\n", tmp_path)
     assert result.returncode == 0
     assert result.stderr == "something else went wrong\n"

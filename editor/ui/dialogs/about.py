@@ -10,19 +10,17 @@ from importlib.metadata import PackageNotFoundError, metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
 )
 
 from editor import __version__
-from editor.paths import icon_path
 from editor.ui import theme
 
 DISTRIBUTION = "corpus-editor"
@@ -54,13 +52,6 @@ class AboutDialog(QDialog):
         version, license_name, summary = package_facts()
         self.version = version
 
-        icon = QLabel()
-        icon.setPixmap(QPixmap(str(icon_path(64))))
-        name = QLabel("Corpus Editor")
-        font = name.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setWeight(font.Weight.DemiBold)
-        name.setFont(font)
         self.version_label = QLabel(f"Version {version}" + (f" · {license_name} License" if license_name else ""))
         self.version_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         about = QLabel(summary)
@@ -68,13 +59,7 @@ class AboutDialog(QDialog):
         runtime = QLabel(f"Qt {qVersion()} · PySide6 {pyside_version} · Python {sys.version.split()[0]}")
         runtime.setStyleSheet(f"color: {theme.muted_color().name()};")
         runtime.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        titles = QVBoxLayout()
-        for widget in (name, self.version_label, about, runtime):
-            titles.addWidget(widget)
-        header = QHBoxLayout()
-        header.setSpacing(16)
-        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(titles, 1)
+        header = theme.app_header(self.version_label, about, runtime)
 
         where = QLabel("Where things are kept")
         where.setStyleSheet("font-weight: 600; margin-top: 8px;")
