@@ -1,6 +1,8 @@
 """Corpus Editor: edit a corpus of fact-checked Markdown articles without damaging a byte."""
 
 __version__ = "0.1.0"  # the one place: pyproject.toml reads it for the package metadata
+# Named in the User-Agent of source checks, so a site owner can see who is asking (pyproject's Homepage)
+HOME_PAGE = "https://example.org/corpus-editor"
 
 
 def installed_version() -> str:

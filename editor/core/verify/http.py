@@ -1,0 +1,372 @@
+"""Asking web servers politely, and what their answers mean.
+
+`Fetcher` sends every request of a run (web pages, the DOI resolver, the arXiv API) through one
+`HostLimiter`: at most `per_host` requests in flight to a host, at least `host_interval` seconds
+between two starts to it (and `arxiv_interval` between two requests to the arXiv API), and a host
+that answered Retry-After gets nothing before that time. The last start per host is kept for the
+whole process, so two runs in a row (the window checking one article after another) keep the
+spacing too.
+
+Redirects are followed by hand, one hop at a time, so a permanent move (301/308) can be told from a
+temporary one (302/303/307) and a loop can be named. Each hop is asked with HEAD first and with GET
+when HEAD is refused or fails; 5xx, 408, 429 and timeouts are retried with a doubling backoff (429 and
+503 after the Retry-After they ask for, up to `max_retry_after`), 404, 410 and 403 never.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import email.utils
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from editor.core.verify.results import ALIVE, BLOCKED, BROKEN, ERROR, MOVED, RATE_LIMITED, TIMEOUT
+from editor.core.verify.settings import CheckSettings
+
+PERMANENT_REDIRECTS = frozenset({301, 308})
+TEMPORARY_REDIRECTS = frozenset({302, 303, 307})
+BLOCKED_STATUSES = frozenset({401, 403, 451, 999})  # 999: LinkedIn's answer to anything not a browser
+GONE_STATUSES = frozenset({404, 410})
+RETRY_STATUSES = frozenset({408, 429}) | (frozenset(range(500, 600)) - {501, 505})
+SNIFF_BYTES = 8192  # of a refusal's body, read to recognise a bot challenge page
+_CHALLENGE_MARKERS = (b"cf-chl", b"challenge-platform", b"Just a moment...", b"_Incapsula_Resource",
+                      b"px-captcha", b"g-recaptcha", b"h-captcha", b"captcha-delivery")
+PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+# host -> time.monotonic() of the last request started to it, shared by every run in this process
+_last_start: dict[str, float] = {}
+_last_start_lock = threading.Lock()
+
+
+@dataclass
+class Answer:
+    """A response's status line and headers (and, when asked for, the start of its body)."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes = b""
+    reason: str = ""
+
+    @property
+    def location(self) -> str | None:
+        value = self.headers.get("location")
+        return urljoin(self.url, value.strip()) if value and value.strip() else None
+
+    def describe(self) -> str:
+        return f"{self.status} {self.reason}".strip()
+
+
+@dataclass
+class Failure:
+    """No usable response: the verdict it amounts to and why."""
+
+    verdict: str
+    detail: str
+    retry: bool = False  # worth another attempt (timeouts)
+    try_get: bool = False  # a HEAD that failed this way may still work as GET
+
+
+@dataclass
+class Outcome:
+    """What a web address led to: its verdict, the last status, where it ended and how."""
+
+    verdict: str
+    detail: str
+    status: int | None = None
+    final_url: str | None = None
+    redirects: list[dict[str, Any]] = field(default_factory=list)
+    answer: Answer | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)  # a registry's title and years
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Retry-After as seconds from now: delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def is_challenge(answer: Answer) -> bool:
+    """A bot wall's challenge (Cloudflare, AWS WAF, Imperva, DataDome...), not the page asked for."""
+    headers = answer.headers
+    if headers.get("cf-mitigated", "").strip().lower() == "challenge":
+        return True
+    if headers.get("x-amzn-waf-action", "").strip().lower() in ("challenge", "captcha"):
+        return True
+    return answer.status in (403, 429, 503) and any(m in answer.body for m in _CHALLENGE_MARKERS)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+class HostLimiter:
+    """Per host: `per_host` requests in flight and `interval` seconds between starts. A request may
+    also name a lane of its own (an API with a stricter rate, such as arXiv's) whose starts are spaced
+    by the lane's interval, whatever host other requests share with it."""
+
+    def __init__(self, per_host: int, interval: float):
+        self.per_host = per_host
+        self.interval = interval
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._turns: dict[str, asyncio.Lock] = {}
+        self._not_before: dict[str, float] = {}
+
+    def hold(self, host: str, seconds: float) -> None:
+        """Start nothing on `host` for `seconds` (it asked us to wait)."""
+        until = time.monotonic() + seconds
+        self._not_before[host] = max(self._not_before.get(host, 0.0), until)
+
+    def start_delay(self, host: str, lane: tuple[str, float] | None = None) -> float:
+        with _last_start_lock:
+            last = _last_start.get(host)
+            lane_last = _last_start.get(lane[0]) if lane is not None else None
+        earliest = max(last + self.interval if last is not None else 0.0, self._not_before.get(host, 0.0))
+        if lane_last is not None:
+            earliest = max(earliest, lane_last + lane[1])
+        return earliest - time.monotonic()
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str, lane: tuple[str, float] | None = None):
+        slots = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
+        turn = self._turns.setdefault(host, asyncio.Lock())
+        async with slots:
+            async with turn:  # one request at a time waits for its start, in arrival order
+                while (delay := self.start_delay(host, lane)) > 0:
+                    await asyncio.sleep(delay)
+                with _last_start_lock:
+                    _last_start[host] = time.monotonic()
+                    if lane is not None:
+                        _last_start[lane[0]] = _last_start[host]
+            yield
+
+
+def _cause_chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def transport_failure(exc: BaseException) -> Failure:
+    """What an exception from the client says about the address."""
+    for cause in _cause_chain(exc):
+        if isinstance(cause, socket.gaierror):
+            if cause.errno == socket.EAI_AGAIN:
+                return Failure(ERROR, f"the host name could not be looked up just now ({cause.strerror})")
+            return Failure(BROKEN, f"the host name does not resolve ({cause.strerror or cause})")
+        if isinstance(cause, ConnectionRefusedError):
+            return Failure(ERROR, "connection refused")
+        if isinstance(cause, ssl.SSLError):
+            return Failure(ERROR, f"TLS failure: {getattr(cause, 'verify_message', None) or cause.reason or cause}")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return Failure(ERROR, f"not a usable address: {exc}")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return Failure(ERROR, f"the server broke off the exchange ({exc or type(exc).__name__})", try_get=True)
+    return Failure(ERROR, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+
+
+class Fetcher:
+    """Every request of one run, on one `httpx.AsyncClient`, through one `HostLimiter`."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: CheckSettings):
+        self.client = client
+        self.settings = settings
+        self.limiter = HostLimiter(settings.per_host, settings.host_interval)
+        self.in_flight = asyncio.Semaphore(settings.max_in_flight)
+        self.requests = 0  # sent in this run
+
+    @classmethod
+    def client_for(cls, settings: CheckSettings) -> httpx.AsyncClient:
+        pool = settings.max_in_flight * 2
+        return httpx.AsyncClient(
+            follow_redirects=False, timeout=httpx.Timeout(settings.timeout),
+            headers={"User-Agent": settings.user_agent},
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool))
+
+    # -- one request --------------------------------------------------------------------------------
+    async def exchange(self, method: str, url: str, headers: dict[str, str] | None = None,
+                       body_limit: int = 0, lane: tuple[str, float] | None = None) -> Answer | Failure:
+        """One request, polite, within the timeout; the body is read up to `body_limit` bytes. `lane`:
+        (name, interval) of a stricter rate this request must also keep (see `HostLimiter`)."""
+        try:
+            host = host_of(url)
+            urlsplit(url).port  # noqa: B018 - raises for a port out of range, which the client would not say
+        except ValueError as exc:
+            return Failure(ERROR, f"not a usable address: {exc}")
+        if not host:
+            return Failure(ERROR, f"not a usable address: {url}")
+        if host == "invalid" or host.endswith(".invalid"):
+            # RFC 6761: such names never resolve; asking a resolver would only wait for it to say so
+            return Failure(BROKEN, "the host name does not resolve (.invalid is reserved for names that never do)")
+        async with self.limiter.slot(host, lane), self.in_flight:
+            self.requests += 1
+            try:
+                async with asyncio.timeout(self.settings.timeout):
+                    request = self.client.build_request(method, url, headers=headers)
+                    response = await self.client.send(request, stream=True)
+                    try:
+                        body = b""
+                        if body_limit:
+                            async for chunk in response.aiter_bytes():
+                                body += chunk
+                                if len(body) >= body_limit:
+                                    break
+                    finally:
+                        await response.aclose()
+            except (TimeoutError, httpx.TimeoutException):
+                return Failure(TIMEOUT, f"no answer within {self.settings.timeout:g} s", retry=True, try_get=True)
+            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+                return transport_failure(exc)
+        return Answer(url, response.status_code, response.headers, body[:body_limit] if body_limit else b"",
+                      response.reason_phrase)
+
+    def _retry_delay(self, result: Answer | Failure, attempt: int) -> float | None:
+        """Seconds to wait before asking again, or None to stop here."""
+        if attempt >= self.settings.retries:
+            return None
+        backoff = self.settings.backoff * (2 ** attempt)
+        if isinstance(result, Failure):
+            return backoff if result.retry else None
+        if result.status not in RETRY_STATUSES or is_challenge(result):
+            return None
+        asked = retry_after_seconds(result.headers.get("retry-after"))
+        if asked is not None and result.status in (429, 503):
+            return asked if asked <= self.settings.max_retry_after else None
+        return backoff
+
+    async def exchange_with_retries(self, method: str, url: str, headers: dict[str, str] | None = None,
+                                    body_limit: int = 0, retry_statuses: frozenset[int] | None = None,
+                                    lane: tuple[str, float] | None = None) -> Answer | Failure:
+        attempt = 0
+        while True:
+            result = await self.exchange(method, url, headers, body_limit, lane)
+            retryable = retry_statuses is None or (isinstance(result, Answer) and result.status in retry_statuses)
+            delay = self._retry_delay(result, attempt) if retryable else None
+            if delay is None:
+                return result
+            attempt += 1
+            if isinstance(result, Answer) and result.headers.get("retry-after"):
+                self.limiter.hold(host_of(url), delay)  # the host asked: nothing else goes there meanwhile
+            await asyncio.sleep(delay)
+
+    # -- one address, hop by hop ---------------------------------------------------------------------
+    async def probe(self, url: str, *, head_first: bool = True, headers: dict[str, str] | None = None,
+                    body_limit: int = 0) -> Answer | Failure:
+        """HEAD first (only a 429 is retried as HEAD), GET when HEAD is refused or fails."""
+        if head_first:
+            result = await self.exchange_with_retries("HEAD", url, headers, retry_statuses=frozenset({429}))
+            if not _needs_get(result):
+                return result
+        return await self.exchange_with_retries("GET", url, headers, max(body_limit, SNIFF_BYTES))
+
+    async def follow(self, url: str, *, head_first: bool = True, headers: dict[str, str] | None = None,
+                     body_limit: int = 0) -> tuple[Answer | Failure, list[dict[str, Any]]]:
+        """The answer at the end of `url`'s redirects, and the hops taken ([{url, status}...])."""
+        chain: list[dict[str, Any]] = []
+        seen = {url}
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            result = await self.probe(current, head_first=head_first, headers=headers, body_limit=body_limit)
+            if not isinstance(result, Answer) or result.status not in PERMANENT_REDIRECTS | TEMPORARY_REDIRECTS:
+                return result, chain
+            target = result.location
+            if target is None:
+                return Failure(ERROR, f"{result.describe()} without a Location to go to"), chain
+            chain.append({"url": current, "status": result.status, "location": target})
+            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                return Failure(ERROR, f"redirected to {target}, which is not a web address"), chain
+            if target in seen:
+                return Failure(ERROR, f"redirect loop: {' -> '.join([*(h['url'] for h in chain), target])}"), chain
+            seen.add(target)
+            current = target
+        return Failure(ERROR, f"more than {self.settings.max_redirects} redirects"), chain
+
+    # -- a web page ---------------------------------------------------------------------------------
+    async def check_page(self, url: str) -> Outcome:
+        result, chain = await self.follow(url, headers={"Accept": PAGE_ACCEPT})
+        if isinstance(result, Failure):
+            if not chain:
+                return Outcome(result.verdict, result.detail)
+            last = chain[-1]
+            detail = result.detail
+            if "redirect" not in detail:
+                detail += f" (redirected to {last['location']})"
+            return Outcome(result.verdict, detail, last["status"], last["location"], chain)
+        return page_outcome(url, result, chain)
+
+
+def _needs_get(result: Answer | Failure) -> bool:
+    if isinstance(result, Failure):
+        return result.try_get
+    # a server that does not do HEAD says so with 405/501, or with 400, 403, 404... of its own: GET says
+    # what the page is. 429 was already waited for: a GET would be refused the same way.
+    return result.status >= 400 and result.status != 429
+
+
+def page_outcome(url: str, answer: Answer, chain: list[dict[str, Any]]) -> Outcome:
+    """The verdict on a web page from the last answer and the redirects that led to it."""
+    status, final = answer.status, answer.url
+    moved_to = _moved_to(url, chain)
+    after = f" (after a permanent redirect to {moved_to})" if moved_to else ""
+
+    def outcome(verdict: str, detail: str) -> Outcome:
+        return Outcome(verdict, detail, status, final, chain, answer)
+
+    if is_challenge(answer):
+        marker = "cf-mitigated: challenge" if answer.headers.get("cf-mitigated") else f"{answer.describe()}"
+        return outcome(BLOCKED, f"a bot wall answered with a challenge ({marker}): a person must look")
+    if 200 <= status < 300 or status == 304:
+        if moved_to:
+            return outcome(MOVED, f"moved permanently ({chain[0]['status']}) to {moved_to}: cite that address")
+        if chain:
+            return outcome(ALIVE, f"{answer.describe()} after a temporary redirect ({chain[0]['status']}) to {final}")
+        return outcome(ALIVE, answer.describe())
+    if status in GONE_STATUSES:
+        return outcome(BROKEN, f"{answer.describe()}{after}")
+    if status in BLOCKED_STATUSES:
+        why = {401: "asks for a login", 403: "refuses access", 451: "is withheld for legal reasons",
+               999: "refuses programs (status 999)"}[status]
+        return outcome(BLOCKED, f"{answer.describe()}: the site {why}, a person must look{after}")
+    if status == 429:
+        asked = retry_after_seconds(answer.headers.get("retry-after"))
+        wait = f" (it asks to wait {asked:g} s)" if asked else ""
+        return outcome(RATE_LIMITED, f"{answer.describe()}: still rate limited after waiting{wait}")
+    if status == 408:
+        return outcome(TIMEOUT, f"{answer.describe()}: the server gave up waiting, after retries")
+    if status >= 500:
+        return outcome(ERROR, f"{answer.describe()}: a server error, after retries{after}")
+    return outcome(ERROR, f"{answer.describe()}: unexpected answer{after}")
+
+
+def _moved_to(url: str, chain: list[dict[str, Any]]) -> str | None:
+    """Where the permanent redirects at the start of the chain lead, when that is another address."""
+    moved = None
+    for hop in chain:
+        if hop["status"] not in PERMANENT_REDIRECTS:
+            break
+        moved = hop["location"]
+    return moved if moved is not None and moved != url else None
+
