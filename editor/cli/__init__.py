@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bump": ("editor.cli.document_commands", "set date fields such as last_verified on many articles"),
     "validate": ("editor.cli.validate_command", "check articles against the schema and corpus rules"),
     "list": ("editor.cli.list_command", "list the corpus from its index: filter, search, sort"),
+    "check-links": ("editor.cli.check_links_command", "check that every cited URL, DOI and arXiv id is still there"),
     "install-desktop": ("editor.cli.desktop_command", "put the editor in the application menu (~/.local/share)"),
 }
 
