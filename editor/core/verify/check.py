@@ -148,8 +148,7 @@ class _Run:
     async def check_pending(self, cancel: threading.Event | None) -> None:
         from editor.core.verify.http import Fetcher  # httpx is imported only when something is fetched
 
-        async with Fetcher.client_for(self.settings) as client:
-            fetcher = Fetcher(client, self.settings)
+        async with Fetcher(self.settings) as fetcher:
             arxiv_ids = [self.targets[k].value for k in self.pending if self.targets[k].kind == ARXIV]
             tasks = [asyncio.create_task(self._check_one(fetcher, key))
                      for key in self.pending if self.targets[key].kind != ARXIV]

@@ -132,6 +132,11 @@ class HostLimiter:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._turns: dict[str, asyncio.Lock] = {}
         self._not_before: dict[str, float] = {}
+        self._queued: dict[str, int] = {}
+
+    def queued(self, host: str) -> int:
+        """Requests to `host` running or waiting for their turn."""
+        return self._queued.get(host, 0)
 
     def hold(self, host: str, seconds: float) -> None:
         """Start nothing on `host` for `seconds` (it asked us to wait)."""
@@ -147,19 +152,44 @@ class HostLimiter:
             earliest = max(earliest, lane_last + lane[1])
         return earliest - time.monotonic()
 
+    def mark_sent(self, host: str, lane: tuple[str, float] | None = None) -> None:
+        """The request let go by `slot` is being written now: a new connection may have taken a while,
+        and the spacing the server sees is counted from here."""
+        now = time.monotonic()
+        with _last_start_lock:
+            for name in (host, lane[0] if lane is not None else None):
+                if name is not None:
+                    _last_start[name] = max(_last_start.get(name, now), now)
+
     @contextlib.asynccontextmanager
     async def slot(self, host: str, lane: tuple[str, float] | None = None):
+        """Wait for a turn on `host`, then yield `sent`, to be called when the request is written: the
+        next request's wait is counted from there (or from the end of this one if it never was)."""
         slots = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
         turn = self._turns.setdefault(host, asyncio.Lock())
-        async with slots:
-            async with turn:  # one request at a time waits for its start, in arrival order
-                while (delay := self.start_delay(host, lane)) > 0:
-                    await asyncio.sleep(delay)
-                with _last_start_lock:
-                    _last_start[host] = time.monotonic()
-                    if lane is not None:
-                        _last_start[lane[0]] = _last_start[host]
-            yield
+        self._queued[host] = self._queued.get(host, 0) + 1
+        try:
+            async with slots:
+                await turn.acquire()  # one request at a time waits for its start, in arrival order
+                holding = True
+
+                def sent() -> None:
+                    nonlocal holding
+                    self.mark_sent(host, lane)
+                    if holding:
+                        holding = False
+                        turn.release()
+
+                try:
+                    while (delay := self.start_delay(host, lane)) > 0:
+                        await asyncio.sleep(delay)
+                    self.mark_sent(host, lane)
+                    yield sent
+                finally:
+                    if holding:
+                        sent()
+        finally:
+            self._queued[host] -= 1
 
 
 def _cause_chain(exc: BaseException):
@@ -188,23 +218,65 @@ def transport_failure(exc: BaseException) -> Failure:
     return Failure(ERROR, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
 
 
-class Fetcher:
-    """Every request of one run, on one `httpx.AsyncClient`, through one `HostLimiter`."""
+_tls: ssl.SSLContext | None = None
+_tls_lock = threading.Lock()
 
-    def __init__(self, client: httpx.AsyncClient, settings: CheckSettings):
-        self.client = client
+
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for the process: loading the CA bundle costs tens of milliseconds."""
+    global _tls
+    with _tls_lock:
+        if _tls is None:
+            _tls = httpx.create_ssl_context()
+        return _tls
+
+
+class Fetcher:
+    """Every request of one run, through one `HostLimiter`. Use as `async with Fetcher(settings)`.
+
+    Each host gets an `httpx.AsyncClient` of its own (sharing one TLS context), opened when a request
+    to it starts and closed when no request to it is running or waiting: the client's connection pool
+    scans all its connections for every request, which one pool for hundreds of hosts turns into most
+    of a run's time; and a finished host keeps no socket open.
+    """
+
+    def __init__(self, settings: CheckSettings):
         self.settings = settings
         self.limiter = HostLimiter(settings.per_host, settings.host_interval)
         self.in_flight = asyncio.Semaphore(settings.max_in_flight)
         self.requests = 0  # sent in this run
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._tls: ssl.SSLContext | None = None
 
-    @classmethod
-    def client_for(cls, settings: CheckSettings) -> httpx.AsyncClient:
-        pool = settings.max_in_flight * 2
-        return httpx.AsyncClient(
-            follow_redirects=False, timeout=httpx.Timeout(settings.timeout),
-            headers={"User-Agent": settings.user_agent},
-            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool))
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client(self, host: str) -> httpx.AsyncClient:
+        client = self._clients.get(host)
+        if client is None:
+            if self._tls is None:
+                self._tls = _tls_context()
+            limit = self.settings.per_host
+            client = httpx.AsyncClient(
+                verify=self._tls, follow_redirects=False, timeout=httpx.Timeout(self.settings.timeout),
+                headers={"User-Agent": self.settings.user_agent},
+                limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit))
+            self._clients[host] = client
+        return client
+
+    async def _done_with(self, host: str) -> None:
+        if self.limiter.queued(host) <= 1:  # only this request: nothing else is running or waiting there
+            client = self._clients.pop(host, None)
+            if client is not None:
+                await client.aclose()
 
     # -- one request --------------------------------------------------------------------------------
     async def exchange(self, method: str, url: str, headers: dict[str, str] | None = None,
@@ -221,25 +293,32 @@ class Fetcher:
         if host == "invalid" or host.endswith(".invalid"):
             # RFC 6761: such names never resolve; asking a resolver would only wait for it to say so
             return Failure(BROKEN, "the host name does not resolve (.invalid is reserved for names that never do)")
-        async with self.limiter.slot(host, lane), self.in_flight:
+        async def trace(event: str, info: dict) -> None:
+            if event.endswith("send_request_headers.started"):
+                sent()
+
+        async with self.limiter.slot(host, lane) as sent, self.in_flight:
             self.requests += 1
+            client = self._client(host)
             try:
                 async with asyncio.timeout(self.settings.timeout):
-                    request = self.client.build_request(method, url, headers=headers)
-                    response = await self.client.send(request, stream=True)
+                    request = client.build_request(method, url, headers=headers, extensions={"trace": trace})
+                    response = await client.send(request, stream=True)
                     try:
+                        # reading to the end (nothing, for HEAD) lets the connection be used again
                         body = b""
-                        if body_limit:
-                            async for chunk in response.aiter_bytes():
-                                body += chunk
-                                if len(body) >= body_limit:
-                                    break
+                        async for chunk in response.aiter_bytes():
+                            body += chunk
+                            if len(body) >= body_limit:
+                                break
                     finally:
                         await response.aclose()
             except (TimeoutError, httpx.TimeoutException):
                 return Failure(TIMEOUT, f"no answer within {self.settings.timeout:g} s", retry=True, try_get=True)
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 return transport_failure(exc)
+            finally:
+                await self._done_with(host)
         return Answer(url, response.status_code, response.headers, body[:body_limit] if body_limit else b"",
                       response.reason_phrase)
 
