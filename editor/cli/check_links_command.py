@@ -81,9 +81,9 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from editor.core.document import ArticleDocument
-    from editor.core.errors import ArticleError, NotAnArticle
-    from editor.core.files import iter_article_files
+    from editor.core.document.article import ArticleDocument
+    from editor.core.document.errors import ArticleError, NotAnArticle
+    from editor.core.files.walk import iter_article_files
     from editor.core.verify import check_references, extract_references
     from editor.core.verify.report import json_report, markdown_report, summary, text_report
 
