@@ -66,14 +66,10 @@ def parse_feed(body: bytes) -> list[FeedEntry]:
 
 
 def _entry_for(arxiv_id: str, entries: list[FeedEntry]) -> FeedEntry | None:
-    """The feed's entry for a cited id: the same version when one is cited, else any version."""
-    wanted_base = base_id(arxiv_id)
-    for entry in entries:
-        if entry.is_error:
-            continue
-        if entry.id == arxiv_id or (arxiv_id == wanted_base and base_id(entry.id) == wanted_base):
-            return entry
-    return None
+    """The feed's entry for a cited id: the cited version when the feed has it, else any version of
+    the paper (the paper is there; which version the citation means is for a person to see)."""
+    papers = [e for e in entries if not e.is_error and base_id(e.id) == base_id(arxiv_id)]
+    return next((e for e in papers if e.id == arxiv_id), papers[0] if papers else None)
 
 
 def _refused_ids(errors: list[FeedEntry], batch: list[str]) -> set[str]:
@@ -113,7 +109,9 @@ async def check_arxiv_ids(fetcher: Fetcher, ids: list[str], done: Callable[[str,
         for arxiv_id in batch:
             entry = _entry_for(arxiv_id, entries)
             if entry is not None:
-                done(arxiv_id, Outcome(ALIVE, f"on arXiv: {entry.title}", status, ABS_URL + entry.id,
+                other = entry.id != arxiv_id and arxiv_id != base_id(arxiv_id)
+                version = f" (as {entry.id}; {arxiv_id} is cited)" if other else ""
+                done(arxiv_id, Outcome(ALIVE, f"on arXiv{version}: {entry.title}", status, ABS_URL + entry.id,
                                        metadata=_metadata(entry)))
             elif arxiv_id in refused:
                 summary = next((e.summary for e in errors if arxiv_id in f"{e.id} {e.summary}"), "")

@@ -246,7 +246,6 @@ class Fetcher:
         self.in_flight = asyncio.Semaphore(settings.max_in_flight)
         self.requests = 0  # sent in this run
         self._clients: dict[str, httpx.AsyncClient] = {}
-        self._tls: ssl.SSLContext | None = None
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -262,11 +261,9 @@ class Fetcher:
     def _client(self, host: str) -> httpx.AsyncClient:
         client = self._clients.get(host)
         if client is None:
-            if self._tls is None:
-                self._tls = _tls_context()
             limit = self.settings.per_host
             client = httpx.AsyncClient(
-                verify=self._tls, follow_redirects=False, timeout=httpx.Timeout(self.settings.timeout),
+                verify=_tls_context(), follow_redirects=False, timeout=httpx.Timeout(self.settings.timeout),
                 headers={"User-Agent": self.settings.user_agent},
                 limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit))
             self._clients[host] = client
@@ -293,6 +290,7 @@ class Fetcher:
         if host == "invalid" or host.endswith(".invalid"):
             # RFC 6761: such names never resolve; asking a resolver would only wait for it to say so
             return Failure(BROKEN, "the host name does not resolve (.invalid is reserved for names that never do)")
+
         async def trace(event: str, info: dict) -> None:
             if event.endswith("send_request_headers.started"):
                 sent()
@@ -338,8 +336,10 @@ class Fetcher:
 
     async def exchange_with_retries(self, method: str, url: str, headers: dict[str, str] | None = None,
                                     body_limit: int = 0, retry_statuses: frozenset[int] | None = None,
-                                    lane: tuple[str, float] | None = None) -> Answer | Failure:
-        attempt = 0
+                                    lane: tuple[str, float] | None = None, attempt: int = 0) -> Answer | Failure:
+        """`exchange`, asked again while `_retry_delay` says so; `attempt`: how many were already made."""
+        if attempt:
+            await asyncio.sleep(self.settings.backoff * (2 ** (attempt - 1)))
         while True:
             result = await self.exchange(method, url, headers, body_limit, lane)
             retryable = retry_statuses is None or (isinstance(result, Answer) and result.status in retry_statuses)
@@ -354,12 +354,18 @@ class Fetcher:
     # -- one address, hop by hop ---------------------------------------------------------------------
     async def probe(self, url: str, *, head_first: bool = True, headers: dict[str, str] | None = None,
                     body_limit: int = 0) -> Answer | Failure:
-        """HEAD first (only a 429 is retried as HEAD), GET when HEAD is refused or fails."""
+        """HEAD first (only a 429 is retried as HEAD), GET when HEAD is refused or fails. A HEAD that
+        timed out counts as the first attempt: a slow host is not asked four times."""
+        attempt = 0
         if head_first:
             result = await self.exchange_with_retries("HEAD", url, headers, retry_statuses=frozenset({429}))
             if not _needs_get(result):
                 return result
-        return await self.exchange_with_retries("GET", url, headers, max(body_limit, SNIFF_BYTES))
+            if isinstance(result, Failure) and result.verdict == TIMEOUT:
+                if self.settings.retries == 0:
+                    return result
+                attempt = 1
+        return await self.exchange_with_retries("GET", url, headers, max(body_limit, SNIFF_BYTES), attempt=attempt)
 
     async def follow(self, url: str, *, head_first: bool = True, headers: dict[str, str] | None = None,
                      body_limit: int = 0) -> tuple[Answer | Failure, list[dict[str, Any]]]:

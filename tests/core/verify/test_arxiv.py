@@ -3,6 +3,7 @@ interval, and a feed that tries to declare entities."""
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,12 +47,10 @@ def api(seen, n) -> Reply:
         return Reply(400, {"Content-Type": "application/atom+xml"}, feed([error_entry(bad[0])]))
     found = []
     for wanted in ids:
-        base = wanted.split("v")[0] if "/" not in wanted else wanted.rsplit("v", 1)[0]
+        base = re.sub(r"v\d+$", "", wanted)
         if base in PAPERS:
             latest, title = PAPERS[base]
-            version = wanted if wanted != base else latest
-            if version == wanted or wanted == base:
-                found.append(entry(version, title))
+            found.append(entry(wanted if wanted != base else latest, title))
     return Reply(200, {"Content-Type": "application/atom+xml"}, feed(found))
 
 
@@ -94,6 +93,14 @@ def test_an_error_entry_is_broken_and_the_others_are_asked_again(arxiv, run):
     assert "incorrect id format for 0000.bad00" in results[1].detail
     first, second = (parse_qs(urlsplit(s.path).query)["id_list"][0] for s in server.seen())
     assert (first, second) == ("1706.03762,0000.bad00,2407.21783", "1706.03762,2407.21783")
+
+
+def test_a_feed_answering_another_version_still_finds_the_paper(serve, run, settings):
+    latest_only = serve("127.0.0.42", {"/api/query": Reply(200, {}, feed([entry("2407.21783v3", "The Llama 3 Herd")]))})
+    [result] = run(references(*urls("2407.21783v2")),
+                   settings=settings.replace(arxiv_api=latest_only.url("/api/query")))
+    assert result.verdict == "alive"
+    assert result.detail == "on arXiv (as 2407.21783v3; 2407.21783v2 is cited): The Llama 3 Herd"
 
 
 def test_title_compared_as_for_dois(arxiv, run):
