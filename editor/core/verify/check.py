@@ -11,6 +11,7 @@ the client are closed before the function returns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -155,15 +156,23 @@ class _Run:
             if arxiv_ids:
                 tasks.append(asyncio.create_task(self._check_arxiv(fetcher, arxiv_ids)))
             waiting = set(tasks)
+            finished = asyncio.Event()
+
+            def settled(task: asyncio.Task) -> None:
+                waiting.discard(task)
+                if not waiting:
+                    finished.set()
+
+            for task in tasks:
+                task.add_done_callback(settled)
             try:
-                while waiting:
-                    _, waiting = await asyncio.wait(waiting, timeout=CANCEL_POLL)
-                    if cancel is not None and cancel.is_set():
-                        break
+                while waiting and not (cancel is not None and cancel.is_set()):
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(finished.wait(), CANCEL_POLL)
             finally:
-                for task in waiting:
+                for task in list(waiting):
                     task.cancel()
-                await asyncio.gather(*waiting, return_exceptions=True)
+                await asyncio.gather(*tasks, return_exceptions=True)
                 self.requests = fetcher.requests
 
     async def _check_one(self, fetcher, key: str) -> None:
