@@ -22,6 +22,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def escape_unencodable_output() -> None:
+    """Print what the terminal's encoding cannot show as backslash escapes instead of failing on it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def build_parser(command: str) -> argparse.ArgumentParser:
     module_name, help_text = COMMANDS[command]
     module = importlib.import_module(module_name)

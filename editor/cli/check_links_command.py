@@ -81,16 +81,14 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from editor.cli import escape_unencodable_output
     from editor.core.document.article import ArticleDocument
     from editor.core.document.errors import ArticleError, NotAnArticle
     from editor.core.files.walk import iter_article_files
     from editor.core.verify import check_references, extract_references
     from editor.core.verify.report import json_report, markdown_report, summary, text_report
 
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+    escape_unencodable_output()
     for path in args.paths:
         if not os.path.exists(path):
             return _fail(f"no such file or folder: {path}")

@@ -44,14 +44,12 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from editor.cli import escape_unencodable_output
     from editor.core.document.errors import CorpusEditorError
     from editor.core.validation.rules import check_corpus, iter_article_paths
     from editor.core.validation.schema import load_schema_file
 
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+    escape_unencodable_output()
     try:
         iter_article_paths(args.paths)
     except FileNotFoundError as exc:
