@@ -68,7 +68,8 @@ def parse_feed(body: bytes) -> list[FeedEntry]:
 def _entry_for(arxiv_id: str, entries: list[FeedEntry]) -> FeedEntry | None:
     """The feed's entry for a cited id: the cited version when the feed has it, else any version of
     the paper (the paper is there; which version the citation means is for a person to see)."""
-    papers = [e for e in entries if not e.is_error and base_id(e.id) == base_id(arxiv_id)]
+    papers = [e for e in entries if not e.is_error and base_id(e.id) == base_id(arxiv_id)
+              and (e.title or e.published)]  # an entry with neither is how an unknown id used to come back
     return next((e for e in papers if e.id == arxiv_id), papers[0] if papers else None)
 
 
@@ -77,7 +78,8 @@ def _refused_ids(errors: list[FeedEntry], batch: list[str]) -> set[str]:
     refused = set()
     for error in errors:
         text = f"{error.id} {error.summary}"
-        refused.update(i for i in batch if re.search(rf"(?:for|_for_)\s*{re.escape(i)}(?![\w.])", text))
+        refused.update(i for i in batch if re.search(rf"(?:for|_for_)\s*{re.escape(i)}(?![\w.])", text)
+                       or base_id(error.id) == base_id(i))
     return refused
 
 
@@ -94,7 +96,8 @@ async def check_arxiv_ids(fetcher: Fetcher, ids: list[str], done: Callable[[str,
     queue: list[list[str]] = [ids[i : i + settings.arxiv_batch] for i in range(0, len(ids), settings.arxiv_batch)]
     while queue:
         batch = queue.pop(0)
-        url = f"{settings.arxiv_api}?{urlencode({'id_list': ','.join(batch), 'start': 0, 'max_results': len(batch)})}"
+        query = urlencode({"id_list": ",".join(batch), "start": 0, "max_results": len(batch)})
+        url = f"{settings.arxiv_api}{'&' if '?' in settings.arxiv_api else '?'}{query}"
         result = await fetcher.exchange_with_retries("GET", url, {"Accept": "application/atom+xml"},
                                                      body_limit=MAX_FEED_BYTES, lane=lane)
         entries, problem = _read(url, result)
@@ -118,8 +121,9 @@ async def check_arxiv_ids(fetcher: Fetcher, ids: list[str], done: Callable[[str,
                 done(arxiv_id, Outcome(BROKEN, f"arXiv refuses the id: {summary or 'Error'}", status))
             else:
                 unanswered.append(arxiv_id)
-        if errors and unanswered and len(batch) > 1:
-            # an error aborts the whole request: ask again for the others, alone if it named none of them
+        aborted = errors and not any(not e.is_error for e in entries)
+        if aborted and unanswered and len(batch) > 1:
+            # an error aborted the whole request: ask again for the others, alone if it named none of them
             if refused:
                 queue.insert(0, unanswered)
             else:

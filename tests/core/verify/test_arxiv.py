@@ -103,6 +103,20 @@ def test_a_feed_answering_another_version_still_finds_the_paper(serve, run, sett
     assert result.detail == "on arXiv (as 2407.21783v3; 2407.21783v2 is cited): The Llama 3 Herd"
 
 
+def test_older_forms_of_a_missing_id_are_broken(serve, run, settings):
+    answer = feed([entry("1706.03762v7", "Attention Is All You Need"),
+                   "<entry><id>http://arxiv.org/abs/2501.00001</id><title>Error</title>"
+                   "<summary>paper not found</summary></entry>",
+                   "<entry><id>http://arxiv.org/abs/2501.00002</id><title></title></entry>"])
+    server = serve("127.0.0.43", {"/api/query": Reply(200, {}, answer)})
+    results = run(references(*urls("1706.03762", "2501.00001", "2501.00002")),
+                  settings=settings.replace(arxiv_api=server.url("/api/query?format=atom")))
+    assert [r.verdict for r in results] == ["alive", "broken", "broken"]
+    assert results[1].detail.startswith("arXiv refuses the id: paper not found")
+    [request] = server.seen()  # the others were answered: nothing to ask again
+    assert request.path.startswith("/api/query?format=atom&id_list=")
+
+
 def test_title_compared_as_for_dois(arxiv, run):
     _, settings = arxiv
     cited = ["Llama 3: Open and Efficient Foundation Language Models (Meta AI)", "attention is all you need"]
