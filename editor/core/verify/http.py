@@ -40,6 +40,8 @@ RETRY_STATUSES = frozenset({408, 429}) | (frozenset(range(500, 600)) - {501, 505
 SNIFF_BYTES = 8192  # of a refusal's body, read to recognise a bot challenge page
 _CHALLENGE_MARKERS = (b"cf-chl", b"challenge-platform", b"Just a moment...", b"_Incapsula_Resource",
                       b"px-captcha", b"g-recaptcha", b"h-captcha", b"captcha-delivery")
+# added to every spacing, so the server, whose threads wake up a few ms late or early, sees it too
+SPACING_MARGIN = 0.005
 PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 # host -> time.monotonic() of the last request started to it, shared by every run in this process
@@ -147,9 +149,10 @@ class HostLimiter:
         with _last_start_lock:
             last = _last_start.get(host)
             lane_last = _last_start.get(lane[0]) if lane is not None else None
-        earliest = max(last + self.interval if last is not None else 0.0, self._not_before.get(host, 0.0))
+        earliest = max(last + self.interval + SPACING_MARGIN if last is not None else 0.0,
+                       self._not_before.get(host, 0.0))
         if lane_last is not None:
-            earliest = max(earliest, lane_last + lane[1])
+            earliest = max(earliest, lane_last + lane[1] + SPACING_MARGIN)
         return earliest - time.monotonic()
 
     def mark_sent(self, host: str, lane: tuple[str, float] | None = None) -> None:
