@@ -38,7 +38,11 @@ def check_references(references: Iterable[Reference], *, timeout: float | None =
     in this thread as references finish. `cancel`: when set, the run stops within half a second and
     returns the results finished so far (the others are left out; the finished ones are remembered).
     `cache`: a `LinkCache`, a path to one, or None for the user cache folder. `settings`: politeness
-    and registries, by default `CheckSettings.from_env()`.
+    and registries, by default `CheckSettings.from_env()`. Call it from a thread that runs no asyncio
+    loop (the main thread of the command line, a QThread of the window).
+
+    For what is remembered without asking anyone (the window showing a fact's last verdict and its
+    age), `offline=True`: each result carries `check.checked_at` and `check.cached`.
     """
     settings = settings or CheckSettings.from_env()
     if timeout is not None:

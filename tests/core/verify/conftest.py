@@ -8,6 +8,8 @@ from tests.core.verify.loopback import LoopbackServer, RequestLog
 # The waits that would make the suite slow are shortened; the politeness tests set the documented
 # spacing (CheckSettings' defaults) again.
 FAST = {"backoff": 0.05, "timeout": 2.0, "host_interval": 0.05, "arxiv_interval": 0.3}
+# a test that forgets to point a registry at its own server fails at once instead of asking the internet
+NOWHERE = {"doi_base": "http://doi.invalid/", "arxiv_api": "http://arxiv.invalid/api/query"}
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def serve(log):
 
 @pytest.fixture
 def settings() -> CheckSettings:
-    return CheckSettings(**FAST)
+    return CheckSettings(**FAST, **NOWHERE)
 
 
 def references(*urls: str, field: str = "primary_sources[{i}].url", file: str = "article.md", title=None,
