@@ -200,6 +200,8 @@ def test_markdown_report_grouped_by_verdict(world):
                         "### alive, but the title or year differs (1)",
                         "<details><summary>alive (6)</summary>", "<details><summary>skipped (1)</summary>"]
     assert f"| `cs/sources.md` | 34 | `disputed_statements[0].source_url` | <{world['site'].url('/dead')}> |" in report
+    skipped = next(line for line in report.splitlines() if "ftp://" in line)
+    assert skipped.endswith("| not checked |")
 
 
 def test_text_lists_what_needs_a_look(world, monkeypatch, capsys):

@@ -56,7 +56,10 @@ def _table(results: list[Result]) -> list[str]:
     rows = ["| file | line | field | source | detail | checked |", "|---|---|---|---|---|---|"]
     for r in results:
         ref = r.reference
-        when = r.check.checked_at.date().isoformat() + (" (remembered)" if r.check.cached else "")
+        if r.verdict == SKIPPED and not r.check.cached:
+            when = "not checked"
+        else:
+            when = r.check.checked_at.date().isoformat() + (" (remembered)" if r.check.cached else "")
         rows.append(f"| `{_cell(ref.file)}` | {ref.line} | `{_cell(ref.field)}` | {_link(ref.text)} | "
                     f"{_cell(r.detail)} | {when} |")
     return rows
