@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -96,6 +97,8 @@ class _Run:
         self.counts: Counter[str] = Counter()
         self.done = 0
         self.requests = 0
+        # names the resolver said do not exist: broken only once the network is seen to work
+        self.unresolved: list[tuple[str, object]] = []
 
     def registry_of(self, target: Target) -> str | None:
         if target.kind == DOI:
@@ -133,7 +136,10 @@ class _Run:
         if self.progress is not None:
             self.progress(self.done, len(self.references), dict(self.counts))
 
-    def finish_outcome(self, key: str, outcome) -> None:
+    def finish_outcome(self, key: str, outcome, *, network_works: bool = False) -> None:
+        if getattr(outcome, "unresolved", False) and not network_works:
+            self.unresolved.append((key, outcome))
+            return
         target = self.targets[key]
         check = Check(key, target.kind, target.value, outcome.verdict, outcome.detail, outcome.status,
                       outcome.final_url, outcome.redirects, outcome.metadata, registry=self.registry_of(target))
@@ -177,7 +183,30 @@ class _Run:
                 for task in list(waiting):
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await self._settle_unresolved(fetcher)
                 self.requests = fetcher.requests
+
+    async def _settle_unresolved(self, fetcher) -> None:
+        """A name that does not resolve is a dead link only where the resolver works: on a machine with no
+        network every name fails, and calling every source broken would be false. The run proves it
+        works when a named host answered; else one look-up of the registry's host decides."""
+        from editor.core.verify.http import host_of, is_named_host, name_resolves
+
+        if not self.unresolved:
+            return
+        works = fetcher.named_answers > 0
+        if not works:
+            registries = (host_of(self.settings.doi_base), host_of(self.settings.arxiv_api))
+            probes = [h for h in registries if is_named_host(h)]
+            works = not probes or await name_resolves(probes[0])
+        held, self.unresolved = self.unresolved, []
+        for key, outcome in held:
+            if not works:
+                outcome = dataclasses.replace(
+                    outcome, verdict=ERROR, unresolved=False,
+                    detail=f"{outcome.detail}; no other name resolved either, so the network may be down: "
+                           "not counted as broken")
+            self.finish_outcome(key, outcome, network_works=True)
 
     async def _check_one(self, fetcher, key: str) -> None:
         from editor.core.verify.doi import check_doi

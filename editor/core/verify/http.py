@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+import ipaddress
 import socket
 import ssl
 import threading
@@ -76,6 +77,7 @@ class Failure:
     detail: str
     retry: bool = False  # worth another attempt (timeouts)
     try_get: bool = False  # a HEAD that failed this way may still work as GET
+    unresolved: bool = False  # the resolver said the name does not exist (trusted only if the network works)
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Outcome:
     redirects: list[dict[str, Any]] = field(default_factory=list)
     answer: Answer | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # a registry's title and years
+    unresolved: bool = False  # see Failure.unresolved
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
@@ -117,6 +120,25 @@ def is_challenge(answer: Answer) -> bool:
     if headers.get("x-amzn-waf-action", "").strip().lower() in ("challenge", "captcha"):
         return True
     return answer.status in (403, 429, 503) and any(m in answer.body for m in _CHALLENGE_MARKERS)
+
+
+def is_named_host(host: str) -> bool:
+    """A host name a resolver must look up (not an IP address, not a reserved `.invalid` name)."""
+    host = host.strip("[]")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return bool(host) and host != "invalid" and not host.endswith(".invalid")
+    return False
+
+
+async def name_resolves(host: str, timeout: float = 3.0) -> bool:
+    """Whether the resolver answers for `host` now (the network and the resolver work)."""
+    try:
+        async with asyncio.timeout(timeout):
+            return bool(await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM))
+    except (OSError, TimeoutError):
+        return False
 
 
 def host_of(url: str) -> str:
@@ -209,7 +231,7 @@ def transport_failure(exc: BaseException) -> Failure:
         if isinstance(cause, socket.gaierror):
             if cause.errno == socket.EAI_AGAIN:
                 return Failure(ERROR, f"the host name could not be looked up just now ({cause.strerror})")
-            return Failure(BROKEN, f"the host name does not resolve ({cause.strerror or cause})")
+            return Failure(BROKEN, f"the host name does not resolve ({cause.strerror or cause})", unresolved=True)
         if isinstance(cause, ConnectionRefusedError):
             return Failure(ERROR, "connection refused")
         if isinstance(cause, ssl.SSLError):
@@ -248,6 +270,7 @@ class Fetcher:
         self.limiter = HostLimiter(settings.per_host, settings.host_interval)
         self.in_flight = asyncio.Semaphore(settings.max_in_flight)
         self.requests = 0  # sent in this run
+        self.named_answers = 0  # answers from hosts found through the resolver: the network works
         self._clients: dict[str, httpx.AsyncClient] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -320,6 +343,8 @@ class Fetcher:
                 return transport_failure(exc)
             finally:
                 await self._done_with(host)
+        if is_named_host(host):
+            self.named_answers += 1
         return Answer(url, response.status_code, response.headers, body[:body_limit] if body_limit else b"",
                       response.reason_phrase)
 
@@ -397,12 +422,13 @@ class Fetcher:
         result, chain = await self.follow(url, headers={"Accept": PAGE_ACCEPT})
         if isinstance(result, Failure):
             if not chain:
-                return Outcome(result.verdict, result.detail)
+                return Outcome(result.verdict, result.detail, unresolved=result.unresolved)
             last = chain[-1]
             detail = result.detail
             if "redirect" not in detail:
                 detail += f" (redirected to {last['location']})"
-            return Outcome(result.verdict, detail, last["status"], last["location"], chain)
+            return Outcome(result.verdict, detail, last["status"], last["location"], chain,
+                           unresolved=result.unresolved)
         return page_outcome(url, result, chain)
 
 
