@@ -67,3 +67,24 @@ def facts_article(count: int) -> str:
             f"    source_url: https://arxiv.org/abs/2407.{21783 + i % 5}\n"
             f"    confidence: {('high', 'medium', 'low')[i % 3]}\n")
     return head + "atomic_facts:\n" + "".join(facts) + tail
+
+
+REAL_ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "validation" / "real-ai-for-democratization.md"
+
+
+def long_real_article(count: int = 30) -> str:
+    """The real article (ai-for-democratization) grown to `count` facts: its own two facts, then copies
+    of them with the next ids, as long real articles look (folded statements wrapped near 200 columns)."""
+    text = REAL_ARTICLE.read_text(encoding="utf-8")
+    head, rest = text.split("atomic_facts:\n", 1)
+    facts_text, tail = rest.split("primary_sources:\n", 1)
+    blocks = ["  - id:" + block for block in facts_text.split("  - id:")[1:]]
+    facts = []
+    for i in range(count):
+        block = blocks[i % len(blocks)]
+        own = f"af-ai-for-democratization-{i % len(blocks) + 1}\n"
+        block = block.replace(own, f"af-ai-for-democratization-{i + 1}\n", 1)
+        if i >= len(blocks):
+            block = block.replace("statement: >-\n      ", f"statement: >-\n      (Point {i + 1}) ", 1)
+        facts.append(block)
+    return head + "atomic_facts:\n" + "".join(facts) + "primary_sources:\n" + tail

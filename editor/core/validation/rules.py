@@ -56,7 +56,7 @@ RULES: dict[str, tuple[str, str]] = {
     "line-ending-damage": ("warning", "a lone CR, or CRLF and LF mixed in one file"),
     "weak-evidence": ("warning", "high confidence resting on fewer than two sources"),
     "fact-confidence-above-article": ("warning", "a fact more confident than the article's upper bound"),
-    "missing-section": ("warning", "a body without its TL;DR, core explanation or detailed analysis"),
+    "missing-section": ("warning", "a body without its TL;DR or core explanation (further sections are optional)"),
     "bad-schema": ("error", "the corpus schema file cannot be used (the default schema was used instead)"),
     "unreadable": ("error", "the file cannot be read"),
     "empty-article": ("warning", "an empty file (nothing, or only whitespace), or front matter without any field: "
@@ -566,10 +566,12 @@ class _Checker:
 
     def _check_sections(self, headings: list[tuple[int, str, int]], content_after: dict[int, bool],
                         body: str) -> None:
+        # Nearly every article of the format has a TL;DR and a core explanation; Detailed Analysis,
+        # Further Reading and the rest appear where useful and are never asked for.
         line = self.body_line
         if not body.strip():
-            self.add("missing-section", (), "the article has no body: add ## TL;DR, ## Core Explanation and "
-                     "## Detailed Analysis sections", line=max(1, line - 1))
+            self.add("missing-section", (), "the article has no body: add ## TL;DR and ## Core Explanation "
+                     "sections", line=max(1, line - 1))
             return
         sections = [(i, text.strip()) for i, (_, text, level) in enumerate(headings) if level <= 2]
         tldr = [i for i, text in sections if _TLDR.match(text)]
@@ -584,9 +586,6 @@ class _Checker:
         if not others:
             self.add("missing-section", (), "no ## Core Explanation section (or an equivalent one): explain "
                      "the subject after the TL;DR", line=line)
-        if not detailed:
-            self.add("missing-section", (), "no ## Detailed Analysis section: add one with the in-depth "
-                     "discussion", line=line)
 
 
 def _placeholder(text: str) -> str | None:
