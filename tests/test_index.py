@@ -622,3 +622,78 @@ def test_rows_are_json_ready(corpus, open_index):
     assert {"id", "title", "category", "language", "confidence", "last_verified", "updated", "facts", "sources",
             "errors", "warnings"} <= set(data)
     assert idx.abspath(idx.get("ai/alpha.md")) == corpus.resolve() / "ai" / "alpha.md"
+
+
+# -- problems by rule --------------------------------------------------------------------------------------
+def _summary(idx: CorpusIndex) -> dict[str, tuple[str, int, int]]:
+    return {c.code: (c.severity, c.files, c.entries) for c in idx.problem_summary()}
+
+
+def test_problems_are_stored_per_file_and_summed_by_rule(corpus, open_index):
+    article(corpus, "ai/dup-a.md", id="shared", title="Dup A")
+    article(corpus, "physics/dup-b.md", id="shared", title="Dup B")
+    no_core = article(corpus, "ai/short.md", title="Short")
+    no_core.write_text(no_core.read_text().split("## Core Explanation")[0])
+    idx = open_index(corpus)
+    idx.refresh()
+    summary = _summary(idx)
+    assert summary["duplicate-id"] == ("error", 2, 2)
+    assert summary["stale"] == ("error", 1, 1)  # physics/gamma.md, verified 2025-01-10
+    assert summary["missing-section"] == ("warning", 1, 1)
+    codes = [c.code for c in idx.problem_summary()]
+    assert codes.index("duplicate-id") < codes.index("missing-section")  # errors first
+    places = idx.problem_places("duplicate-id")
+    assert [(p.path, p.field) for p in places] == [("ai/dup-a.md", "id"), ("physics/dup-b.md", "id")]
+    assert [p.path for p in idx.problem_places("missing-section")] == ["ai/short.md"]
+    # the list filters by rule, duplicate ids (found across files) included
+    assert paths(idx.rows(where="problem=duplicate-id")) == ["ai/dup-a.md", "physics/dup-b.md"]
+    assert paths(idx.rows(where="problem=missing-section")) == ["ai/short.md"]
+    assert "ai/short.md" not in paths(idx.rows(where="problem!=missing-section"))
+    assert idx.paths_with_id(" shared ") == ["ai/dup-a.md", "physics/dup-b.md"]
+    with pytest.raises(IndexQueryError):
+        idx.rows(sort="problem")
+
+
+def test_repeated_findings_at_one_field_count_once(corpus, open_index):
+    path = article(corpus, "ai/cr.md", title="Carriage")
+    text = path.read_text()
+    path.write_bytes(text.replace('title: "Carriage"', 'title: "Car\rri\rage\r\r\r"').encode())
+    idx = open_index(corpus)
+    idx.refresh()
+    row = idx.get("ai/cr.md")
+    found = [p for p in idx.problem_places("line-ending-damage") if p.path == "ai/cr.md"]
+    assert [(p.field, p.count) for p in found] == [("title", 5)]  # five lone CRs (the rule stops at five): one entry
+    assert row.warnings == 1
+
+
+def test_a_severity_override_is_a_recount_without_reading(corpus, open_index):
+    idx = open_index(corpus)
+    idx.refresh()
+    assert idx.get("physics/gamma.md").errors == 1
+    (corpus / ".corpus-schema.yaml").write_text("# the corpus's own settings\nrules:\n  severity:\n    stale: off\n")
+    assert idx.apply_overrides()
+    assert idx.get("physics/gamma.md").errors == 0
+    assert _summary(idx)["stale"] == ("off", 1, 1)  # silenced rules stay listed, last
+    assert paths(idx.rows(where="problem=stale")) == []
+    assert idx.refresh().read == 0  # the index knows it is current
+    (corpus / ".corpus-schema.yaml").write_text("rules:\n  severity:\n    stale: warning\n")
+    assert idx.apply_overrides()
+    row = idx.get("physics/gamma.md")
+    assert (row.errors, row.warnings) == (0, 1)
+    # anything else in the file changes what the rules find: that needs a re-read
+    (corpus / ".corpus-schema.yaml").write_text("rules:\n  stale_error_days: 1000\n  severity:\n    stale: warning\n")
+    assert not idx.apply_overrides()
+    assert idx.refresh().read == 5
+
+
+def test_a_duplicate_id_override_changes_its_counts(corpus, open_index):
+    article(corpus, "ai/dup-a.md", id="shared")
+    article(corpus, "physics/dup-b.md", id="shared")
+    idx = open_index(corpus)
+    idx.refresh()
+    assert idx.get("ai/dup-a.md").errors == 1
+    (corpus / ".corpus-schema.yaml").write_text("rules:\n  severity: {duplicate-id: warning}\n")
+    assert idx.apply_overrides()
+    row = idx.get("ai/dup-a.md")
+    assert (row.errors, row.warnings) == (0, 1)
+    assert _summary(idx)["duplicate-id"] == ("warning", 2, 2)

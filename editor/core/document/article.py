@@ -98,7 +98,7 @@ class ArticleDocument:
     def with_text(self, text: str) -> ArticleDocument:
         """A new document for `text` (same BOM), raising ArticleError if it does not parse."""
         data = (("\ufeff" if self.source.bom else "") + text).encode("utf-8")
-        return ArticleDocument.from_bytes(data, self.path)
+        return type(self).from_bytes(data, self.path)
 
     def replace_text(self, text: str) -> None:
         """Adopt new text (after a checked edit or an undo). Raises ArticleError if it does not parse."""

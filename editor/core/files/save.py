@@ -9,6 +9,7 @@ overwritten: that is a conflict for the user to see.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -94,6 +95,38 @@ def safe_save(path: str | os.PathLike, data: bytes, expected: FileIdentity | Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if sync_folder:
+        sync_folders([folder])
+    return FileIdentity.of(real, data)
+
+
+def create_new(path: str | os.PathLike, data: bytes, sync_folder: bool = True) -> FileIdentity:
+    """Write a new file as the safe save writes (temporary file, fsync, then one atomic step), creating
+    missing folders; raise FileExistsError when `path` exists: nothing is ever overwritten."""
+    real = os.path.abspath(path)
+    folder = os.path.dirname(real) or "."
+    os.makedirs(folder, exist_ok=True)
+    if os.path.lexists(real):
+        raise FileExistsError(errno.EEXIST, "the file already exists", os.fspath(path))
+    umask = os.umask(0)
+    os.umask(umask)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(real) + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), 0o666 & ~umask)
+        try:
+            os.link(tmp, real)  # fails, atomically, when the name is taken meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: reserve the name, then rename over it
+            os.close(os.open(real, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            os.replace(tmp, real)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
     if sync_folder:
         sync_folders([folder])
     return FileIdentity.of(real, data)

@@ -18,6 +18,7 @@ for a cold scan, `ScanResult` tuples come back.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -35,6 +36,7 @@ from editor.core.document.yamltree import MAX_DEPTH, Node, resolve_plain
 from editor.core.files.walk import is_candidate
 from editor.core.index.text import search_text
 from editor.core.validation import rules, schema
+from editor.core.validation.problems import group_problems
 
 try:
     from yaml._yaml import CParser as _CParser
@@ -77,6 +79,9 @@ class ScanResult(NamedTuple):
     valid_until: str | None = None  # the day the counts may change with the date alone (Checker.valid_until)
     id_key: str | None = None  # the id as duplicate ids are found: text, stripped, not empty
     text: tuple[str, str, str, str] | None = None  # title, statements, gaps, body for full-text search
+    # the file's problems, grouped as the editor lists them: (code, field, severity without the corpus's
+    # overrides, how many findings); counts apply the overrides (see CorpusIndex, table `problems`)
+    problems: tuple[tuple[str, str, str, int], ...] = ()
 
 
 # -- the fast front matter reader --------------------------------------------------------------------
@@ -248,7 +253,7 @@ def _strings(items: Any) -> Iterator[str]:
 
 def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
               counts: tuple[int | None, int | None], checked_on: str | None = None,
-              valid_until: str | None = None) -> ScanResult:
+              valid_until: str | None = None, problems: tuple = ()) -> ScanResult:
     facts = data.get("atomic_facts")
     statements = "\n".join(
         fact["statement"] for fact in facts if isinstance(fact, dict) and isinstance(fact.get("statement"), str)
@@ -279,6 +284,7 @@ def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
         valid_until=valid_until,
         id_key=article_id.strip() or None if isinstance(article_id, str) else None,
         text=text,
+        problems=problems,
     )
 
 
@@ -304,12 +310,34 @@ class Checker:
             self.config = rules.RuleConfig()
         self.schema = loaded
         self.duplicate_severity = self.config.severity_of("duplicate-id")
+        # the rules run without the corpus's severity overrides, so the index keeps each problem's own
+        # severity and a changed override is a recount, not a re-read (CorpusIndex.set_overrides)
+        self.overrides: dict[str, str] = dict(self.config.severity)
+        self.natural = dataclasses.replace(self.config, severity={})
+
+    def severity(self, code: str, natural: str) -> str:
+        """A problem's severity for this corpus: its override, else its own."""
+        return self.overrides.get(code) or natural
+
+    def findings(self, source: Source, data: dict, path: str) -> tuple[tuple[str, str, str, int], ...]:
+        """The document's problems grouped as the editor lists them (code, field, own severity, count)."""
+        doc = _ScannedDocument(source, data, path)
+        problems = group_problems(rules.check_document(doc, self.schema, self.natural, self.today))
+        return tuple((p.code, p.field, p.severity, p.count) for p in problems)
+
+    def count(self, findings: Iterable[tuple[str, str, str, int]]) -> tuple[int, int]:
+        """(errors, warnings) of grouped findings with this corpus's overrides (`off` counts nowhere)."""
+        errors = warnings = 0
+        for code, _field, natural, _count in findings:
+            level = self.severity(code, natural)
+            if level == "error":
+                errors += 1
+            elif level == "warning":
+                warnings += 1
+        return errors, warnings
 
     def counts(self, source: Source, data: dict, path: str) -> tuple[int, int]:
-        doc = _ScannedDocument(source, data, path)
-        problems = rules.check_document(doc, self.schema, self.config, self.today)
-        errors = sum(1 for p in problems if p.severity == "error")
-        return errors, len(problems) - errors
+        return self.count(self.findings(source, data, path))
 
     def valid_until(self, data: dict) -> str | None:
         """The first day on which this document's counts may change although its file does not.
@@ -447,28 +475,35 @@ def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: C
     except OSError as exc:
         if stat is None:
             stat = (0, 0, 0)
+        found = (("unreadable", "", "error", 1),)
+        errors, warnings = checker.count(found)
         return ScanResult(rel, *stat, True, error=f"cannot read the file: {exc.strerror or exc}",
-                          error_code="unreadable", errors=1, warnings=0)
+                          error_code="unreadable", errors=errors, warnings=warnings, problems=found)
     stat = (st.st_size, st.st_mtime_ns, st.st_ino)
     try:
         source, values = read_article(data, full)
     except NotAnArticle as exc:
-        problem = rules.not_article_problem(full, data, exc, checker.config)
+        problem = rules.not_article_problem(full, data, exc, checker.natural)
         if problem is not None:  # an empty file: not an article, but counted as `validate` reports it
-            errors = int(problem.severity == "error")
+            found = ((problem.code, "", problem.severity, 1),)
+            errors, warnings = checker.count(found)
             return ScanResult(rel, *stat, False, error=problem.message, error_line=1, error_code=problem.code,
-                              errors=errors, warnings=1 - errors)
+                              errors=errors, warnings=warnings, problems=found)
         return ScanResult(rel, *stat, False, error=exc.message, error_line=exc.line, error_code=exc.code)
     except ArticleError as exc:
+        found = ((exc.code or rules.PARSE_CODE_DEFAULT, "", "error", 1),)
+        errors, warnings = checker.count(found)
         return ScanResult(rel, *stat, True, error=exc.message, error_line=exc.line, error_code=exc.code,
-                          errors=1, warnings=0)
+                          errors=errors, warnings=warnings, problems=found)
     try:
-        counts = checker.counts(source, values, full)
+        found = checker.findings(source, values, full)
     except Exception as exc:  # a rule that crashes must not stop the scan; the row says so
-        return summarize(rel, stat, source, values, (1, 0))._replace(
+        crash = (("internal-error", "", "error", 1),)
+        return summarize(rel, stat, source, values, checker.count(crash), problems=crash)._replace(
             error=f"internal error while checking the rules: {type(exc).__name__}: {exc}",
             error_code="rule-crash")
-    return summarize(rel, stat, source, values, counts, checker.today.isoformat(), checker.valid_until(values))
+    return summarize(rel, stat, source, values, checker.count(found), checker.today.isoformat(),
+                     checker.valid_until(values), found)
 
 
 def scan_files(root: str, items: Iterable[tuple[str, tuple[int, int, int] | None]], today_iso: str,

@@ -49,7 +49,7 @@ from editor.core.document.errors import CorpusEditorError
 from editor.core.files.walk import CORPUS_SCHEMA_NAME, walk
 from editor.core.index.text import display_text, search_text
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_NAME = "corpus-editor"
 # Modules whose code decides what a row holds: a change to any of them invalidates the cache.
 _CORE_MODULES = ("index/scan.py", "index/text.py", "files/walk.py", "validation/rules.py", "validation/schema.py",
@@ -87,11 +87,19 @@ CREATE TABLE files(
     in_fts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX files_id_key ON files(id_key) WHERE id_key IS NOT NULL;
+CREATE TABLE problems(file_id INTEGER NOT NULL, code TEXT NOT NULL, field TEXT NOT NULL, natural TEXT NOT NULL,
+                      severity TEXT NOT NULL, count INTEGER NOT NULL);
+CREATE INDEX problems_file ON problems(file_id);
+CREATE INDEX problems_code ON problems(code, severity);
 CREATE TABLE texts(file_id INTEGER PRIMARY KEY, title TEXT, statements TEXT, gaps TEXT, body TEXT);
 CREATE VIRTUAL TABLE fts USING fts5(title, statements, gaps, body, content = 'texts', content_rowid = 'file_id',
                                     tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
 """
+# `problems` holds each file's problems grouped as the editor lists them (one row per rule and field):
+# `natural` is the rule's own severity, `severity` the one the corpus gives it now (`off` included), and
+# files.errors / files.warnings count the rows by `severity`. A corpus schema file whose only change is
+# its severity overrides is taken in as a recount of these rows (`apply_overrides`), not a re-read.
 # The searchable text of each article is kept once, in `texts`; `fts` indexes it (an external-content
 # FTS5 table: snippets read `texts`). `files.in_fts` says whether a row's text is in the index yet: a
 # listing may leave indexing to the first search (`refresh(full_text=False)`). Removing a text from the
@@ -178,6 +186,26 @@ class Row(NamedTuple):
 ROW_FIELDS = Row._fields
 
 
+class ProblemCount(NamedTuple):
+    """One rule's problems in the corpus: `files` articles have `entries` of them (grouped as the editor
+    lists them), standing for `findings` findings."""
+
+    code: str
+    severity: str  # as the corpus counts it now: error, warning or off
+    files: int
+    entries: int
+    findings: int
+
+
+class ProblemPlace(NamedTuple):
+    path: str  # relative to the corpus root
+    id: str | None
+    title: str | None
+    field: str  # empty: the whole article or its body
+    severity: str
+    count: int
+
+
 @dataclass
 class ScanStats:
     """What a refresh or an update did."""
@@ -199,7 +227,7 @@ class ScanStats:
 
 
 # -- queries: fields, filters, search --------------------------------------------------------------------
-_TEXT, _INT, _BOOL = "text", "int", "bool"
+_TEXT, _INT, _BOOL, _PROBLEM = "text", "int", "bool", "problem"
 # public field name -> (SQL expression, kind); {dup} is replaced by the duplicate-id expression
 _FIELDS: dict[str, tuple[str, str]] = {
     "path": ("f.path", _TEXT), "id": ("f.article_id", _TEXT), "title": ("f.title", _TEXT),
@@ -210,9 +238,10 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "gaps": ("f.gaps", _INT), "errors": ("{errors}", _INT), "warnings": ("{warnings}", _INT),
     "error": ("f.error", _TEXT), "error_line": ("f.error_line", _INT), "error_code": ("f.error_code", _TEXT),
     "size": ("f.size", _INT), "mtime_ns": ("f.mtime_ns", _INT), "duplicate_id": ("{dup}", _BOOL),
+    "problem": ("", _PROBLEM),  # problem=CODE: articles with a problem of that rule (not silenced)
 }
 FILTER_FIELDS = tuple(_FIELDS)
-SORT_FIELDS = (*_FIELDS, "score")
+SORT_FIELDS = (*(name for name in _FIELDS if _FIELDS[name][1] != _PROBLEM), "score")
 _WHERE = re.compile(r"^\s*([A-Za-z_]+)\s*(!=|>=|<=|=|>|<)(.*)$", re.DOTALL)
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
@@ -256,6 +285,16 @@ def _conditions(where: Any) -> list[tuple[str, str, Any]]:
 def _condition_sql(name: str, op: str, value: Any, exprs: dict[str, str]) -> tuple[str, list]:
     expr, kind = exprs[name], _FIELDS[name][1]
     text = "" if value is None else (value if isinstance(value, str) else str(value))
+    if kind == _PROBLEM:
+        if op not in ("=", "!=") or not text:
+            raise IndexQueryError(f"{name} takes =CODE or !=CODE (a rule code such as missing-section)")
+        if text == "duplicate-id":  # found across files, not stored per file
+            test, params = exprs["duplicate_id"], []
+        else:
+            test = ("EXISTS (SELECT 1 FROM problems p WHERE p.file_id = f.file_id AND p.code = ? "
+                    "AND p.severity != 'off')")
+            params = [text]
+        return (test if op == "=" else f"NOT {test}"), params
     if kind == _BOOL:
         word = text.lower() if not isinstance(value, bool) else ("true" if value else "false")
         if word not in _TRUE | _FALSE or op not in ("=", "!="):
@@ -358,6 +397,7 @@ class CorpusIndex:
         self._closed = False
         self._temp_dir: str | None = None
         self._notes_on_open: list[str] = []
+        self._overrides: dict[str, str] = {}  # the corpus's severity overrides rows are stored with
         self.rebuilt: str | None = None  # why the cache was (re)created by the last open, if it was
         self._open()
 
@@ -463,6 +503,7 @@ class CorpusIndex:
                     conn.execute(statement)
             conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
                              [("root", self._root_text), ("fingerprint", ""), ("duplicate_severity", "error"),
+                              ("overrides", "{}"),
                               ("created", dt.datetime.now().isoformat(timespec="seconds"))])
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
@@ -501,18 +542,29 @@ class CorpusIndex:
         """A hash of what decides a row's content besides the file: the scanner and rules code (its
         source, and the package version where the source is not on disk), the default schema and the
         corpus's own schema file. Another fingerprint means a full re-read."""
+        return self._fingerprint(whole_schema_file=True)
+
+    def _fingerprint(self, whole_schema_file: bool) -> str:
         from editor import __version__
         from editor.paths import resource
 
         digest = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}:{sys.version_info[:2]}".encode())
         core = Path(__file__).resolve().parent.parent
-        for path in [*(core / name for name in _CORE_MODULES), resource("schema.yaml"),
-                     self.root / CORPUS_SCHEMA_NAME]:
+        for path in [*(core / name for name in _CORE_MODULES), resource("schema.yaml")]:
             digest.update(path.name.encode())
             try:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
             except OSError:
                 digest.update(b"-")
+        schema_file = self.root / CORPUS_SCHEMA_NAME
+        digest.update(schema_file.name.encode())
+        if whole_schema_file:
+            try:
+                digest.update(hashlib.sha256(schema_file.read_bytes()).digest())
+            except OSError:
+                digest.update(b"-")
+        else:
+            digest.update(_schema_file_identity(schema_file))
         return digest.hexdigest()
 
     def _today(self) -> dt.date:
@@ -571,7 +623,7 @@ class CorpusIndex:
             stats.removed_paths = removed
         self._read_and_store(conn, to_read, stats, progress, fingerprint, full_text)
         if not stats.cancelled or was_empty:  # every row stored was made by this code and configuration
-            self._set_meta(conn, fingerprint=fingerprint)
+            self._set_meta(conn, fingerprint=fingerprint, base_fingerprint=self._fingerprint(whole_schema_file=False))
         if full_text:
             self._index_pending_text(conn)
         self._count(conn, stats)
@@ -669,17 +721,14 @@ class CorpusIndex:
                         progress: Progress | None, fingerprint: str, full_text: bool) -> None:
         if not to_read:
             return
-        from editor.core.index import scan
 
         total = len(to_read)
         if progress is not None and progress(0, total) is False:
             stats.cancelled = True
             return
         today = self._today()
-        checker = scan.checker_for(self._root_text, today, fingerprint)
-        if checker.schema_problem:
-            stats.notes.append(checker.schema_problem)
-        self._set_meta(conn, duplicate_severity=checker.duplicate_severity)
+        checker = self._checker(fingerprint, stats)
+        self._sync_overrides(conn, checker)
         # A big scan writes without waiting for the disk after each batch: at worst a power cut
         # damages the cache, which the next open detects and rebuilds. One flush at the end.
         bulk = total >= PARALLEL_MIN_FILES
@@ -703,6 +752,14 @@ class CorpusIndex:
             if bulk:
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _checker(self, fingerprint: str, stats: ScanStats):
+        from editor.core.index import scan
+
+        checker = scan.checker_for(self._root_text, self._today(), fingerprint)
+        if checker.schema_problem and checker.schema_problem not in stats.notes:
+            stats.notes.append(checker.schema_problem)
+        return checker
 
     def _scanned_batches(self, to_read: list, today: dt.date, checker, fingerprint: str) -> Iterator[list]:
         from editor.core.index import scan
@@ -728,8 +785,10 @@ class CorpusIndex:
                                        [r.path for r in results]))
             if existing:
                 self._drop_texts(conn, list(existing.values()))
+                self._drop_problems(conn, list(existing.values()))
             next_id = (conn.execute("SELECT max(file_id) FROM files").fetchone()[0] or 0) + 1
-            updates, inserts, texts = [], [], []
+            updates, inserts, texts, problems = [], [], [], []
+            overrides = self._overrides
             flag = 1 if full_text else 0
             for result in results:
                 values = tuple(result[: len(_COLUMNS)])
@@ -743,6 +802,8 @@ class CorpusIndex:
                     updates.append((*values, flag if has_text else 0, file_id))
                 if has_text:
                     texts.append((file_id, *result.text))
+                for code, where, natural, count in result.problems:
+                    problems.append((file_id, code, where, natural, overrides.get(code) or natural, count))
             if updates:
                 assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
                 conn.executemany(f"UPDATE files SET {assignments}, in_fts = ? WHERE file_id = ?", updates)
@@ -750,6 +811,9 @@ class CorpusIndex:
                 marks = ", ".join("?" * (len(_COLUMNS) + 2))
                 conn.executemany(f"INSERT INTO files(file_id, {', '.join(_COLUMNS)}, in_fts) VALUES ({marks})",
                                  inserts)
+            if problems:
+                conn.executemany("INSERT INTO problems(file_id, code, field, natural, severity, count) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", problems)
             if texts:
                 conn.executemany("INSERT INTO texts(file_id, title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
                                  texts)
@@ -766,6 +830,57 @@ class CorpusIndex:
         if vanished:
             stats.removed += len(vanished)
             stats.removed_paths.extend(vanished)
+
+    @staticmethod
+    def _drop_problems(conn: sqlite3.Connection, file_ids: list[int]) -> None:
+        for start in range(0, len(file_ids), 500):
+            part = file_ids[start : start + 500]
+            conn.execute(f"DELETE FROM problems WHERE file_id IN ({', '.join('?' * len(part))})", part)
+
+    # -- severity overrides --------------------------------------------------------------------------------
+    def _sync_overrides(self, conn: sqlite3.Connection, checker) -> None:
+        """Recount every row when the corpus's severity overrides differ from those the rows were counted
+        with (the rules' own severities are stored, so no file is read)."""
+        import json
+
+        self._overrides = dict(checker.overrides)
+        wanted = json.dumps(self._overrides, sort_keys=True)
+        if self._meta(conn, "overrides") == wanted and \
+                self._meta(conn, "duplicate_severity") == checker.duplicate_severity:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE problems SET severity = natural")
+            for code, level in self._overrides.items():
+                conn.execute("UPDATE problems SET severity = ? WHERE code = ?", (level, code))
+            conn.execute("UPDATE files SET "
+                         "errors = (SELECT count(*) FROM problems p WHERE p.file_id = files.file_id "
+                         "AND p.severity = 'error'), "
+                         "warnings = (SELECT count(*) FROM problems p WHERE p.file_id = files.file_id "
+                         "AND p.severity = 'warning') WHERE errors IS NOT NULL")  # articles, and empty files
+            self._set_meta(conn, overrides=wanted, duplicate_severity=checker.duplicate_severity)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    def apply_overrides(self) -> bool:
+        """Take in a corpus schema file whose only change is its severity overrides (`rules.severity`),
+        as a recount of the stored problems: no file is read. False when something else changed too (or
+        the index is not complete): then `refresh()`, which re-reads."""
+        from editor.core.index import scan
+
+        with self._write_lock:
+            conn = self._conn()
+            fingerprint = self.fingerprint()
+            if self._meta(conn, "fingerprint") == fingerprint:
+                return True
+            if self._meta(conn, "base_fingerprint") != self._fingerprint(whole_schema_file=False):
+                return False
+            self._sync_overrides(conn, scan.checker_for(self._root_text, self._today(), fingerprint))
+            self._set_meta(conn, fingerprint=fingerprint)
+            return True
 
     @staticmethod
     def _drop_texts(conn: sqlite3.Connection, file_ids: list[int]) -> None:
@@ -793,6 +908,7 @@ class CorpusIndex:
     def _delete_rows(self, conn: sqlite3.Connection, paths: list[str]) -> None:
         ids = [file_id for (file_id,) in _select_in(conn, "SELECT file_id FROM files WHERE path IN ({})", paths)]
         self._drop_texts(conn, ids)
+        self._drop_problems(conn, ids)
         conn.executemany("DELETE FROM files WHERE file_id = ?", [(i,) for i in ids])
 
     @staticmethod
@@ -867,9 +983,7 @@ class CorpusIndex:
                 self._index_pending_text(conn)
             finally:
                 self._write_lock.release()
-        severity = self._meta(conn, "duplicate_severity") or "error"
-        dup = ("(f.id_key IS NOT NULL AND f.id_key IN (SELECT id_key FROM files WHERE id_key IS NOT NULL "
-               "GROUP BY id_key HAVING count(*) > 1))")
+        dup, severity = self._duplicate(conn)
         exprs = {name: expr for name, (expr, _) in _FIELDS.items()}
         exprs["errors"] = f"(f.errors + {dup})" if severity == "error" else "f.errors"
         exprs["warnings"] = f"(f.warnings + {dup})" if severity == "warning" else "f.warnings"
@@ -937,6 +1051,51 @@ class CorpusIndex:
         exact = [row for row in found if row.path == rel]
         return exact[0] if exact else None
 
+    def _duplicate(self, conn: sqlite3.Connection) -> tuple[str, str]:
+        """(the duplicate-id test on `f`, its severity) as `rows` uses them."""
+        severity = self._meta(conn, "duplicate_severity") or "error"
+        return ("(f.id_key IS NOT NULL AND f.id_key IN (SELECT id_key FROM files WHERE id_key IS NOT NULL "
+                "GROUP BY id_key HAVING count(*) > 1))"), severity
+
+    def problem_summary(self) -> list[ProblemCount]:
+        """Problems of the whole corpus by rule, as the list counts them: errors first, then by how many
+        articles have them. Silenced rules (`off`) come last, so they can be switched back on."""
+        conn = self._conn()
+        found = [ProblemCount(code, severity, files, entries, findings) for code, severity, files, entries, findings
+                 in conn.execute("SELECT code, severity, count(DISTINCT file_id), count(*), sum(count) "
+                                 "FROM problems GROUP BY code, severity")]
+        dup, severity = self._duplicate(conn)
+        files = conn.execute(f"SELECT count(*) FROM files f WHERE {dup}").fetchone()[0]
+        if files:
+            found.append(ProblemCount("duplicate-id", severity, files, files, files))
+        rank = {"error": 0, "warning": 1, "off": 2}
+        found.sort(key=lambda c: (rank.get(c.severity, 3), -c.files, c.code))
+        return found
+
+    def problem_places(self, code: str, limit: int | None = None) -> list[ProblemPlace]:
+        """Where one rule's problems are: (path, id, title, field, severity, count), by path."""
+        conn = self._conn()
+        if code == "duplicate-id":
+            dup, severity = self._duplicate(conn)
+            sql = (f"SELECT f.path, f.article_id, f.title, 'id', '{severity}', 1 FROM files f WHERE {dup} "
+                   "ORDER BY f.id_key, f.path")
+            params: list = []
+        else:
+            sql = ("SELECT f.path, f.article_id, f.title, p.field, p.severity, p.count FROM problems p "
+                   "JOIN files f ON f.file_id = p.file_id WHERE p.code = ? ORDER BY f.path, p.field")
+            params = [code]
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [ProblemPlace(*row) for row in conn.execute(sql, params)]
+
+    def paths_with_id(self, article_id: str) -> list[str]:
+        """Files whose article id is `article_id` (compared as duplicate ids are: stripped)."""
+        key = article_id.strip() if isinstance(article_id, str) else ""
+        if not key:
+            return []
+        return [p for (p,) in self._conn().execute(
+            "SELECT path FROM files WHERE id_key = ? ORDER BY path", (key,))]
+
     def non_articles(self) -> list[str]:
         """Paths of the files that are not articles."""
         return [p for (p,) in self._conn().execute("SELECT path FROM files WHERE is_article = 0 ORDER BY path")]
@@ -953,6 +1112,32 @@ class CorpusIndex:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
+def _schema_file_identity(path: Path) -> bytes:
+    """What of the corpus schema file decides rows: all of it but `rules.severity` (the overrides, applied
+    as a recount). A file that cannot be read as such counts by its bytes."""
+    import json
+
+    import yaml
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return b"-"
+    try:
+        loaded = yaml.load(data.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return hashlib.sha256(data).digest()
+    if isinstance(loaded, dict) and isinstance(loaded.get("rules"), dict) and "severity" in loaded["rules"]:
+        rest = {k: v for k, v in loaded["rules"].items() if k != "severity"}
+        loaded = {k: v for k, v in loaded.items() if k != "rules"} | ({"rules": rest} if rest else {})
+    if not loaded:  # no settings at all: as if there were no file
+        return b"-"
+    try:
+        return hashlib.sha256(json.dumps(loaded, sort_keys=True, default=str).encode()).digest()
+    except (TypeError, ValueError):
+        return hashlib.sha256(data).digest()
+
+
 def _cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -1001,7 +1186,7 @@ def _order_by(sort: str | Iterable[str] | None, exprs: dict[str, str], searching
                 raise IndexQueryError("sorting by score needs a search")
             parts.append("score" + (" ASC" if descending else " DESC"))
             continue
-        if key not in exprs:
+        if key not in exprs or key not in SORT_FIELDS:
             raise IndexQueryError(f"unknown sort field {key!r}; fields: {', '.join(SORT_FIELDS)}")
         expr = exprs[key]
         collate = " COLLATE NOCASE" if _FIELDS[key][1] == _TEXT else ""

@@ -832,14 +832,25 @@ def check_corpus(paths: Iterable[str | os.PathLike], schema: Schema | None = Non
         if level == "off":
             continue
         for path, line in places:
-            others_list = [f"{p}:{n}" if n else p for p, n in places if p != path]
-            others = ", ".join(others_list[:3])
-            if len(others_list) > 3:
-                others += f" and {len(others_list) - 3} more file(s)"
-            problems.append(Problem(path, "id", line, level, "duplicate-id",
-                                    f"id {article_id!r} is also used by {others}: give each article its own id"))
+            problems.append(duplicate_id_problem(path, line, article_id, [p for p in places if p[0] != path],
+                                                 level))
     problems.sort(key=Problem.sort_key)
     return problems
+
+
+def duplicate_id_problem(path: str, line: int | None, article_id: str, others: list[tuple[str, int | None]],
+                         level: str, shown: Callable[[str], str] | None = None) -> Problem:
+    """The `duplicate-id` problem of one file whose id `others` (path, line of their id) also hold.
+
+    `shown` turns a path into the text the message names (the window: corpus-relative paths); the
+    problem's `related` keeps the paths themselves, so a caller can open them."""
+    named = [(shown(p) if shown else p) + (f":{n}" if n else "") for p, n in others]
+    listed = ", ".join(named[:3])
+    if len(named) > 3:
+        listed += f" and {len(named) - 3} more file(s)"
+    return Problem(path, "id", line, level, "duplicate-id",
+                   f"id {article_id!r} is also used by {listed}: give each article its own id",
+                   related=tuple(p for p, _ in others))
 
 
 def _safe_line(doc: ArticleDocument, path: tuple) -> int | None:
@@ -850,6 +861,7 @@ def _safe_line(doc: ArticleDocument, path: tuple) -> int | None:
 
 
 __all__ = [
-    "EMPTY_FILE_MESSAGE", "RULES", "RuleConfig", "check_corpus", "check_document", "check_file", "is_empty_file",
-    "is_homepage", "iter_article_paths", "normalize_doi", "normalize_url", "not_article_problem",
+    "EMPTY_FILE_MESSAGE", "RULES", "RuleConfig", "check_corpus", "check_document", "check_file",
+    "duplicate_id_problem", "is_empty_file", "is_homepage", "iter_article_paths", "normalize_doi", "normalize_url",
+    "not_article_problem",
 ]

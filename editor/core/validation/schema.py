@@ -679,7 +679,7 @@ def merge(base: Any, extension: Any) -> Any:
     return merged
 
 
-def _split_corpus_file(data: Any, path: str) -> tuple[str, dict, dict]:
+def split_corpus_file(data: Any, path: str) -> tuple[str, dict, dict]:
     if data is None:
         return "default", {}, {}
     if not isinstance(data, dict):
@@ -721,7 +721,7 @@ def load_schema_file(path: str | Path) -> Schema:
 @functools.lru_cache(maxsize=8)
 def _load_schema_file(path_text: str, data: bytes, default_data: bytes) -> Schema:
     path = Path(path_text)
-    extends, extension, rules = _split_corpus_file(_read_yaml(path, data), str(path))
+    extends, extension, rules = split_corpus_file(_read_yaml(path, data), str(path))
     if extends == "none":
         json_schema = extension
         sources = (str(path),)
