@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("editor.cli.list_command", "list the corpus from its index: filter, search, sort"),
     "check-links": ("editor.cli.check_links_command", "check that every cited URL, DOI and arXiv id is still there"),
     "install-desktop": ("editor.cli.desktop_command", "put the editor in the application menu (~/.local/share)"),
+    "new": ("editor.cli.new_command", "start a new article in the corpus's style and print its path"),
 }
 
 

@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
-# The corpus's own schema file (read by editor.core.validation.schema); the walk leaves it out.
+# The corpus's own schema file (read by editor.core.validation.schema) and its template for new articles
+# (editor.core.new_article): configuration at the corpus root, which the walk leaves out.
 CORPUS_SCHEMA_NAME = ".corpus-schema.yaml"
+CORPUS_TEMPLATE_NAME = ".corpus-template.md"
+CONFIGURATION_NAMES = (CORPUS_SCHEMA_NAME, CORPUS_TEMPLATE_NAME)
 
 
 def is_candidate(name: str) -> bool:
@@ -47,7 +50,7 @@ def walk(root: str, under: str = "") -> Iterator[tuple[str, int, int, int]]:
                         if not name.startswith(".") and name != "__pycache__":
                             stack.append(prefix + name)
                         continue
-                    if not entry.is_file() or (not prefix and name == CORPUS_SCHEMA_NAME):
+                    if not entry.is_file() or (not prefix and name in CONFIGURATION_NAMES):
                         continue
                     st = entry.stat()
                 except OSError:
