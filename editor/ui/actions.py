@@ -22,6 +22,12 @@ def _action(parent: QWidget, text: str, shortcuts: list | tuple = (), tip: str =
 
 @dataclass
 class Actions:
+    new_article: QAction
+    duplicate_article: QAction
+    rename_article: QAction
+    delete_article: QAction
+    add_front_matter: QAction
+    corpus_problems: QAction
     open_corpus: QAction
     reload_index: QAction
     save: QAction
@@ -55,6 +61,18 @@ def create_actions(window: QWidget, undo_group: QUndoGroup) -> Actions:
     window.addAction(undo)
     window.addAction(redo)
     return Actions(
+        new_article=_action(window, "&New Article…", [QKeySequence.StandardKey.New],
+                            "Start an article: its id, file and front matter in the corpus's style"),
+        duplicate_article=_action(window, "&Duplicate Article…", [],
+                                  "Copy the article under a new id (its fact ids follow)"),
+        rename_article=_action(window, "&Rename / Move Article…", [],
+                               "Another file name or folder, and optionally another id (F2 in the list)"),
+        delete_article=_action(window, "Move Article to &Trash", [],
+                               "Move the article to the trash (Delete in the list; Ctrl+Z in the list brings it back)"),
+        add_front_matter=_action(window, "Add &Front Matter", [],
+                                 "Put the corpus's front matter at the top of this file (one undo step)"),
+        corpus_problems=_action(window, "Corpus &Problems", ["Ctrl+Shift+E"],
+                                "Every problem of the corpus by rule: filter the list, silence a rule"),
         open_corpus=_action(window, "&Open Corpus Folder…", ["Ctrl+O"], "Open a corpus folder"),
         reload_index=_action(window, "&Rescan Corpus", ["F5"], "Re-read changed files into the index"),
         save=_action(window, "&Save", [QKeySequence.StandardKey.Save], "Save the article"),

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -28,13 +28,15 @@ from PySide6.QtWidgets import (
 
 from editor.core.bump import DEFAULT_DATE_FIELDS, BumpPlanSet, plan_bump
 from editor.core.document.errors import CorpusEditorError, SaveConflict
-from editor.core.validation.problems import Problem
+from editor.core.validation.problems import Problem, count_severities
 from editor.ui import theme
 from editor.ui.actions import create_actions
+from editor.ui.article_files import ArticleFiles
 from editor.ui.body.panel import BodyPanel
 from editor.ui.corpus.bump import BatchBumpCommand
 from editor.ui.corpus.indexer import CorpusSource
 from editor.ui.corpus.panel import CorpusPanel
+from editor.ui.corpus.problems_view import CorpusProblemsView
 from editor.ui.dialogs import unsaved
 from editor.ui.dialogs.bump import BumpDialog
 from editor.ui.dialogs.quick_open import QuickOpenDialog
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.actions = create_actions(self, self.undo_group)
 
         self.corpus_panel = CorpusPanel()
+        self.corpus_problems = CorpusProblemsView()
         self.form = ArticleForm()
         self.problems_panel = ProblemsPanel(install_shortcuts=False)  # F8 is the window's action
         self.body_panel = BodyPanel()
@@ -125,8 +128,16 @@ class MainWindow(QMainWindow):
         self.editor_stack.addWidget(self.editor_splitter)
         self.editor_stack.addWidget(self.welcome)
 
+        # the corpus list over the corpus problems view (folded to its header line until opened)
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.addWidget(self.corpus_panel)
+        self.left_splitter.addWidget(self.corpus_problems)
+        self.left_splitter.setStretchFactor(0, 3)
+        self.left_splitter.setStretchFactor(1, 2)
+        self.left_splitter.setChildrenCollapsible(False)
+
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.main_splitter.addWidget(self.corpus_panel)
+        self.main_splitter.addWidget(self.left_splitter)
         self.main_splitter.addWidget(self.editor_stack)
         self.main_splitter.setStretchFactor(0, 3)
         self.main_splitter.setStretchFactor(1, 8)
@@ -138,9 +149,16 @@ class MainWindow(QMainWindow):
         # outside changes: the watcher, merges and clashes (banner above the editors), crash journal
         self.sync_hub = FileSyncHub(self)
         self.sync_hub.keep_view_of(self.body_panel.editor)
-        layout.addWidget(self.sync_hub.banner)
-        layout.addWidget(self.main_splitter)
+        layout.addWidget(self.sync_hub.banner)  # one line high: it never pushes the editors off the screen
+        layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
+        self.article_files = ArticleFiles(self)  # New, Duplicate, Rename / Move, Delete
+        self._problems_size = 150  # the problems pane's height when it has entries (it folds when empty)
+        self._corpus_problems_size = 260
+        self._problems_timer = QTimer(self)  # the corpus problems view follows the list, after a pause
+        self._problems_timer.setSingleShot(True)
+        self._problems_timer.setInterval(400)
+        self._problems_timer.timeout.connect(self.corpus_problems.reload)
 
         self._build_menus()
         self.path_label = QLabel()
@@ -164,6 +182,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(a.new_article)
+        file_menu.addSeparator()
         file_menu.addAction(a.open_corpus)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -178,15 +198,34 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(a.redo)
         edit_menu.addSeparator()
         edit_menu.addAction(a.find)
-        go_menu = bar.addMenu("&Go")
+        article_menu = bar.addMenu("&Article")
+        for action in (a.new_article, a.duplicate_article, a.rename_article, None, a.delete_article, None,
+                       a.add_front_matter):
+            if action is None:
+                article_menu.addSeparator()
+            else:
+                article_menu.addAction(action)
+        article_menu.aboutToShow.connect(self._update_file_actions)
+        self.go_menu = go_menu = bar.addMenu("&Go")
         for action in (a.quick_open, a.focus_search, None, a.next_article, a.previous_article, None,
                        a.next_problem, a.previous_problem, None, a.focus_list, a.focus_form, a.focus_body):
             if action is None:
                 go_menu.addSeparator()
             else:
                 go_menu.addAction(action)
+        go_menu.addSeparator()  # the form's jump keys follow (Ctrl+3 facts...), from the schema
         corpus_menu = bar.addMenu("&Corpus")
+        corpus_menu.addAction(a.corpus_problems)
         corpus_menu.addAction(a.bump)
+        # the same actions from the list's context menu act on the rows chosen there
+        self.list_actions = {}
+        for name, text in (("new", "&New Article…"), ("duplicate", "&Duplicate…"), ("rename", "&Rename / Move…\tF2"),
+                           ("delete", "Move to &Trash\tDel")):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _checked=False, n=name: self.list_file_action(n))
+            self.list_actions[name] = action
+        self.corpus_panel.extra_actions = [self.list_actions["new"], self.list_actions["duplicate"],
+                                           self.list_actions["rename"], None, self.list_actions["delete"]]
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.shortcuts)
         help_menu.addAction(a.fields)
@@ -196,7 +235,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (a.save, a.review, a.undo, a.redo, None, a.quick_open, a.bump):
+        for action in (a.new_article, a.save, a.review, a.undo, a.redo, None, a.quick_open, a.bump):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -205,6 +244,24 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         a = self.actions
+        a.new_article.triggered.connect(self.new_article)
+        a.duplicate_article.triggered.connect(lambda: self.article_files.duplicate())
+        a.rename_article.triggered.connect(lambda: self.article_files.rename())
+        a.delete_article.triggered.connect(lambda: self.article_files.delete())
+        a.add_front_matter.triggered.connect(self.add_front_matter)
+        a.corpus_problems.triggered.connect(self.corpus_problems.open_and_focus)
+        self.corpus_panel.file_action.connect(self.list_file_action)
+        self.form.corpus_problems = self._corpus_problems
+        self.problems_panel.file_requested.connect(self.open_article)
+        self.problems_panel.folded.connect(self._problems_folded)
+        self.corpus_problems.filter_requested.connect(self.corpus_panel.set_problem_filter)
+        self.corpus_problems.open_requested.connect(self.open_at_field)
+        self.corpus_problems.severity_requested.connect(self.set_rule_severity)
+        self.corpus_problems.folded_changed.connect(self._corpus_problems_folded)
+        self.body_panel.add_front_matter_requested.connect(self.add_front_matter)
+        model = self.corpus_panel.model
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
+            signal.connect(self._problems_timer.start)
         a.open_corpus.triggered.connect(self.choose_corpus)
         a.reload_index.triggered.connect(self.corpus_panel.start_refresh)
         a.save.triggered.connect(self.save)
@@ -214,7 +271,7 @@ class MainWindow(QMainWindow):
         a.quick_open.triggered.connect(self.quick_open)
         a.focus_search.triggered.connect(self.corpus_panel.focus_search)
         a.focus_list.triggered.connect(self.corpus_panel.table.setFocus)
-        a.focus_form.triggered.connect(self.form.setFocus)
+        a.focus_form.triggered.connect(self.form.focus_first_field)
         a.focus_body.triggered.connect(self.body_panel.editor.setFocus)
         a.next_article.triggered.connect(lambda: self.step_article(1))
         a.previous_article.triggered.connect(lambda: self.step_article(-1))
@@ -242,7 +299,8 @@ class MainWindow(QMainWindow):
     # -- settings -------------------------------------------------------------------------------
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_splitter, "editors": self.editor_splitter, "form": self.form_splitter,
-                "body": self.body_panel.splitter, "body-top": self.body_panel.top_splitter}
+                "body": self.body_panel.splitter, "body-top": self.body_panel.top_splitter,
+                "left": self.left_splitter}
 
     def _restore_settings(self) -> None:
         """The remembered geometry brought onto the current screen, or a first window that fits it; the
@@ -258,6 +316,9 @@ class MainWindow(QMainWindow):
             else:
                 self.resize(PREFERRED_SIZE)
         self.default_pane_sizes(self.size(), keep_remembered=self.remember)
+        header = self.settings.header_state("corpus") if self.remember else None
+        if header is not None:
+            self.corpus_panel.restore_header_state(header)
 
     def fit_to_screen(self) -> None:
         """Shrink and move the window so it lies on the available area of its screen (a geometry
@@ -278,7 +339,8 @@ class MainWindow(QMainWindow):
         main = proportional_sizes(width, MAIN_WEIGHTS)
         editors = proportional_sizes(main[1] - self.editor_splitter.handleWidth(), EDITOR_WEIGHTS)
         defaults = {"main": main, "editors": editors, "form": proportional_sizes(height, (0.8, 0.2)),
-                    "body-top": proportional_sizes(editors[1], (0.77, 0.23)), "body": [height // 2] * 2}
+                    "body-top": proportional_sizes(editors[1], (0.77, 0.23)), "body": [height // 2] * 2,
+                    "left": [height - self.corpus_problems.maximumHeight(), self.corpus_problems.maximumHeight()]}
         for name, splitter in self._splitters().items():
             state = self.settings.splitter_state(name) if keep_remembered else None
             if state is None or not splitter.restoreState(state):
@@ -290,6 +352,7 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry(self.saveGeometry())
         for name, splitter in self._splitters().items():
             self.settings.set_splitter_state(name, splitter.saveState())
+        self.settings.set_header_state("corpus", self.corpus_panel.header_state())
         self.settings.sync()
 
     # -- the corpus -----------------------------------------------------------------------------
@@ -307,6 +370,7 @@ class MainWindow(QMainWindow):
         self.source.refresh_finished.connect(self._on_corpus_refreshed)
         self.source.refresh_failed.connect(self._on_corpus_refreshed)
         self.corpus_panel.reload_rows()  # a warm index shows its rows at once
+        self.corpus_problems.set_index(self.source.index, self.root, dict(self.rule_config.severity))
         if self.remember:
             self.settings.add_recent_corpus(self.root)
         self._pending_open = open_path
@@ -339,8 +403,20 @@ class MainWindow(QMainWindow):
             self.form.set_schema(self.schema)
             self.schema_label.hide()
         self.corpus_panel.model.stale_days = self.rule_config.stale_warning_days
+        self._show_jump_actions()
+
+    def _show_jump_actions(self) -> None:
+        """The form's jump keys (Ctrl+3 facts...) in the Go menu, after the schema (re)built the form."""
+        for action in getattr(self, "_shown_jumps", []):
+            self.go_menu.removeAction(action)
+        self._shown_jumps = list(self.form.jump_actions)
+        for action in self._shown_jumps:
+            self.go_menu.addAction(action)
 
     def _on_corpus_refreshed(self, *_args) -> None:
+        self.corpus_problems.reload()
+        if self.session is not None:
+            self.form.recheck()  # the corpus's duplicate ids are known now
         if self.session is None and not self._pending_open:
             first = self.corpus_panel.first_article()
             if first:
@@ -489,10 +565,141 @@ class MainWindow(QMainWindow):
                                 err.message if err else "the article cannot be parsed")]
         self.problems = list(problems)
         self.problems_panel.set_problems(self.problems)
-        errors = sum(1 for p in self.problems if p.severity == "error")
-        warnings = len(self.problems) - errors
+        errors, warnings = count_severities(self.problems_panel.problems)  # one per entry, as the list counts
         self.problem_label.setText(f"{errors} error{'s' if errors != 1 else ''}, "
                                    f"{warnings} warning{'s' if warnings != 1 else ''}" if self.session else "")
+
+    def _corpus_problems(self, doc, path: str) -> list[Problem]:
+        """What only the corpus knows about the open article: another file with its id (as the list counts)."""
+        from editor.core.validation.rules import duplicate_id_problem
+
+        source = self.source
+        if source is None or source.closed or self.rule_config is None:
+            return []
+        level = self.rule_config.severity_of("duplicate-id")
+        article_id = doc.data.get("id")
+        if level == "off" or not isinstance(article_id, str) or not article_id.strip():
+            return []
+        own = source.index.relative_path(path)
+        others = [rel for rel in source.index.paths_with_id(article_id) if rel != own]
+        if not others:
+            return []
+        try:
+            line = doc.line_of(("id",))
+        except CorpusEditorError:
+            line = None
+        places = [(os.path.join(source.root, *rel.split("/")), None) for rel in others]
+        return [duplicate_id_problem(path, line, article_id.strip(), places, level,
+                                     shown=lambda p: os.path.relpath(p, source.root).replace(os.sep, "/"))]
+
+    def _problems_folded(self, folded: bool) -> None:
+        """An empty problems pane is its header line: the form gets the room; entries bring it back."""
+        sizes = self.form_splitter.sizes()
+        total = sum(sizes)
+        if len(sizes) != 2 or total <= 0:
+            return
+        if folded:
+            if sizes[1] > self.problems_panel.maximumHeight() + 20:
+                self._problems_size = sizes[1]
+            self.form_splitter.setSizes([total - self.problems_panel.maximumHeight(),
+                                         self.problems_panel.maximumHeight()])
+        else:
+            size = min(self._problems_size, max(80, total // 3))
+            self.form_splitter.setSizes([total - size, size])
+
+    def _corpus_problems_folded(self, folded: bool) -> None:
+        sizes = self.left_splitter.sizes()
+        total = sum(sizes)
+        if len(sizes) != 2 or total <= 0:
+            return
+        if folded:
+            if sizes[1] > self.corpus_problems.maximumHeight() + 20:
+                self._corpus_problems_size = sizes[1]
+            self.left_splitter.setSizes([total - self.corpus_problems.maximumHeight(),
+                                         self.corpus_problems.maximumHeight()])
+        else:
+            size = min(self._corpus_problems_size, max(120, total // 2))
+            self.left_splitter.setSizes([total - size, size])
+
+    def open_at_field(self, path: str, field: str) -> None:
+        """Open an article and show a field of it (from the corpus problems view)."""
+        if self.open_article(path) and field:
+            self.form.focus_field(field)
+
+    # -- files: new, duplicate, rename, delete, front matter -----------------------------------------
+    def new_article(self) -> str | None:
+        """Start a new article (Ctrl+N; also the welcome panel's action): its path, or None."""
+        return self.article_files.new_article()
+
+    def list_file_action(self, name: str) -> None:
+        files = self.article_files
+        {"new": files.new_article, "duplicate": lambda: files.duplicate(from_list=True),
+         "rename": lambda: files.rename(from_list=True), "delete": lambda: files.delete(from_list=True)}[name]()
+
+    def _update_file_actions(self) -> None:
+        s = self.session
+        a = self.actions
+        has_article = s is not None and not s.raw_mode
+        a.duplicate_article.setEnabled(has_article)
+        a.rename_article.setEnabled(s is not None)
+        a.delete_article.setEnabled(s is not None)
+        a.add_front_matter.setEnabled(self.body_panel.can_add_front_matter())
+        a.new_article.setEnabled(self.root is not None)
+
+    def add_front_matter(self) -> bool:
+        """A file without front matter: put the corpus's (template or schema) first, as one undo step."""
+        s = self.session
+        if s is None or not self.body_panel.can_add_front_matter():
+            return False
+        try:
+            text = self.article_files.front_matter_text(s.path, s.text)
+        except CorpusEditorError as exc:
+            self.show_error("Front matter not added", getattr(exc, "message", None) or str(exc))
+            return False
+        s.set_text(text, merge_typing=False)
+        if s.doc is not None:
+            self.form.focus_field("title")
+            self.statusBar().showMessage("Front matter added: fill it in, then save (Ctrl+Z takes it back)", 8000)
+        return s.doc is not None
+
+    # -- rule settings ---------------------------------------------------------------------------------
+    def set_rule_severity(self, code: str, level: str | None) -> bool:
+        """Count rule `code` as an error, a warning, or not at all (`off`) in this corpus; None: the
+        rule's own severity. Written into `.corpus-schema.yaml`; the list, the views and the open
+        article follow (a recount of the index, no file is read again)."""
+        from editor.core.validation import rules
+        from editor.core.validation.corpus_settings import set_rule_severity
+        from editor.core.validation.schema import load_schema
+
+        if self.root is None:
+            return False
+        try:
+            path = set_rule_severity(self.root, code, level)
+            schema = load_schema(self.root)
+            config = rules.RuleConfig.from_schema(schema)
+        except (CorpusEditorError, OSError) as exc:
+            self.show_error("Severity not changed", getattr(exc, "message", None) or str(exc))
+            return False
+        same_fields = self.schema is not None and schema.json_schema == self.schema.json_schema
+        self.schema, self.rule_config = schema, config
+        if same_fields:
+            self.form.schema = schema
+            self.form.ctx.schema = schema
+            self.form.set_rule_config(config)
+        else:
+            self.form.set_schema(schema)
+            self._show_jump_actions()
+        if self.source is not None and not self.source.closed:
+            if self.source.index.apply_overrides():
+                self.corpus_panel.reload_rows()
+            else:
+                self.corpus_panel.start_refresh()
+        self.corpus_problems.overrides = dict(config.severity)
+        self.corpus_problems.reload()
+        self.corpus_problems.select_code(code)
+        shown = level or f"its own severity ({rules.RULES.get(code, ('error', ''))[0]})"
+        self.statusBar().showMessage(f"{code} is now {shown} in this corpus ({os.path.basename(path)})", 8000)
+        return True
 
     def go_to_problem(self, problem) -> None:
         field = getattr(problem, "field", "")
@@ -514,7 +721,8 @@ class MainWindow(QMainWindow):
         The form builds its widgets whenever it gets a schema, after the rest of the window exists, so
         the window's focus chain would put them last; the window orders panels itself instead.
         """
-        panels = (self.corpus_panel, self.welcome, self.form, self.problems_panel, self.body_panel)
+        panels = (self.corpus_panel, self.corpus_problems, self.welcome, self.form, self.problems_panel,
+                  self.body_panel)
         groups: list[list[QWidget]] = [[] for _ in panels]
         widget = self.nextInFocusChain()
         while widget is not None and widget is not self:
@@ -529,7 +737,7 @@ class MainWindow(QMainWindow):
 
     def focusNextPrevChild(self, next_child: bool) -> bool:
         sequence = self.tab_sequence()
-        current = QApplication.focusWidget()
+        current = self.form.tab_anchor() or QApplication.focusWidget()  # after Escape: from the field it left
         while current is not None and current not in sequence and current is not self:
             current = current.parentWidget()  # a field's inner editor counts as the field
         if not sequence or current not in sequence:

@@ -1,4 +1,5 @@
-"""What the window remembers between runs: geometry, splitter sizes, the last and recent corpora.
+"""What the window remembers between runs: geometry, splitter sizes, the list's columns, the last and
+recent corpora.
 
 One small object around QSettings, created by the application (never at import time) so tests can
 point QSettings at a temporary folder before anything is read.
@@ -34,6 +35,14 @@ class Settings:
 
     def set_splitter_state(self, name: str, data: QByteArray) -> None:
         self._s.setValue(f"splitters/{name}", data)
+
+    def header_state(self, name: str) -> QByteArray | None:
+        """A list's column widths and order (`QHeaderView.saveState`)."""
+        value = self._s.value(f"headers/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_header_state(self, name: str, data: QByteArray) -> None:
+        self._s.setValue(f"headers/{name}", data)
 
     # -- corpora --------------------------------------------------------------------------------
     def recent_corpora(self) -> list[str]:

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -130,6 +131,26 @@ def create_new(path: str | os.PathLike, data: bytes, sync_folder: bool = True) -
     if sync_folder:
         sync_folders([folder])
     return FileIdentity.of(real, data)
+
+
+def move_new(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Move a file to a name that must not exist yet (creating missing folders): one atomic step on one
+    file system (a hard link, then the old name removed), a copy through `create_new` across them.
+    Raises FileExistsError when `target` exists: nothing is ever overwritten."""
+    source, target = os.fspath(source), os.path.abspath(target)
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:  # another file system, or one without hard links
+        with open(source, "rb") as handle:
+            data = handle.read()
+        create_new(target, data)
+        with contextlib.suppress(OSError):
+            shutil.copystat(source, target)
+    os.unlink(source)
+    sync_folders({os.path.dirname(os.path.abspath(source)) or ".", os.path.dirname(target) or "."})
 
 
 def sync_folders(folders) -> None:

@@ -118,6 +118,7 @@ def _stacked(*widgets: QWidget) -> QWidget:
 class BodyPanel(QWidget):
     preview_rendered = Signal()
     fact_clicked = Signal(int)
+    add_front_matter_requested = Signal()  # a file without front matter: put the corpus's one first
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -135,6 +136,13 @@ class BodyPanel(QWidget):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setAccessibleName("Parse error")
         self.banner.hide()
+        self.front_matter_button = QToolButton()
+        self.front_matter_button.setText("Add front matter")
+        self.front_matter_button.setToolTip("Put the corpus's front matter (its template, or the schema's fields) "
+                                            "at the top of this file; one undo step")
+        self.front_matter_button.setAccessibleName("Add front matter")
+        self.front_matter_button.clicked.connect(self.add_front_matter_requested)
+        self.front_matter_button.hide()
 
         self.editor = MarkdownEditor()
         self.highlighter = MarkdownHighlighter(self.editor.document())
@@ -144,7 +152,7 @@ class BodyPanel(QWidget):
         self.outline.setMinimumWidth(120)
         self.preview = PreviewBrowser()
 
-        editor_label = QLabel("&Body")
+        editor_label = QLabel("&Body  <span style='font-weight: 400; color: palette(placeholder-text);'>Ctrl+2</span>")
         editor_label.setBuddy(self.editor)
         outline_label = QLabel("&Outline")
         outline_label.setBuddy(self.outline)
@@ -175,6 +183,7 @@ class BodyPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.banner)
+        layout.addWidget(self.front_matter_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.splitter)
 
         self.preview_timer = QTimer(self)
@@ -241,6 +250,7 @@ class BodyPanel(QWidget):
 
     def _update_banner(self) -> None:
         s = self.session
+        self.front_matter_button.setVisible(self.can_add_front_matter())
         if s is None or not s.raw_mode:
             self.banner.hide()
             return
@@ -252,6 +262,13 @@ class BodyPanel(QWidget):
         self.banner.setText(f"<b>Raw text mode</b> — this article cannot be parsed ({where}{message}). "
                             "The form is disabled; fix the text here. Nothing is written until you save.")
         self.banner.show()
+
+    def can_add_front_matter(self) -> bool:
+        """The open file has no front matter at all (empty, or text without it): one can be added."""
+        from editor.core.document.errors import NotAnArticle
+
+        s = self.session
+        return s is not None and s.raw_mode and isinstance(s.error, NotAnArticle)
 
     def _on_session_changed(self) -> None:
         if not self._syncing:

@@ -1,8 +1,13 @@
-"""The corpus as a Qt table: one model over the index rows, one proxy for sorting and filters."""
+"""The corpus as a Qt table: one model over the index rows, one proxy for sorting and filters.
+
+Files that are not articles are shown one row per folder when a folder holds several of them
+("3 files not articles in ai/"), instead of one identical row each; `rows()` still lists every file.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -35,8 +40,11 @@ def problem_text(row: CorpusRow) -> str:
 class CorpusTableModel(QAbstractTableModel):
     def __init__(self, parent=None, today: dt.date | None = None, stale_days: int = DEFAULT_STALE_DAYS):
         super().__init__(parent)
-        self._rows: list[CorpusRow] = []
+        self._rows: list[CorpusRow] = []  # what the table shows (groups in place of their files)
         self._by_path: dict[str, int] = {}
+        self._others: dict[str, dict[str, CorpusRow]] = {}  # folder -> its files that are not articles
+        self._shown_as: dict[str, str] = {}  # folder -> the path of its row (a group's, or its one file's)
+        self.root: str | None = None  # the corpus folder, for the groups' names
         self._dirty: set[str] = set()
         self.today = today or dt.date.today()
         self.stale_days = stale_days
@@ -47,9 +55,69 @@ class CorpusTableModel(QAbstractTableModel):
     # -- contents -------------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[CorpusRow]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        shown: list[CorpusRow] = []
+        self._others = {}
+        for row in rows:
+            if row.kind == "other":
+                self._others.setdefault(os.path.dirname(row.path), {})[row.path] = row
+            else:
+                shown.append(row)
+        self._shown_as = {}
+        for folder in self._others:
+            entry = self._folder_row(folder)
+            self._shown_as[folder] = entry.path
+            shown.append(entry)
+        self._rows = shown
         self._sort_rows()
         self.endResetModel()
+
+    def _folder_row(self, folder: str) -> CorpusRow | None:
+        """The row standing for a folder's files that are not articles: the file itself when it is the
+        only one, else a group."""
+        members = self._others.get(folder) or {}
+        if not members:
+            return None
+        if len(members) == 1:
+            return next(iter(members.values()))
+        rel = os.path.relpath(folder, self.root).replace(os.sep, "/") if self.root else os.path.basename(folder)
+        where = "the corpus folder" if rel in (".", "") else f"{rel}/"
+        names = sorted(os.path.basename(p) for p in members)
+        return CorpusRow(folder.rstrip("/") + "/", title=f"{len(members)} files not articles in {where}", kind="group",
+                         message=", ".join(names), extra={"members": sorted(members)})
+
+    def _regroup(self, folder: str) -> None:
+        """Show a folder's non-article files again after one of them came, went or changed."""
+        old_path = self._shown_as.pop(folder, None)
+        entry = self._folder_row(folder)
+        i = self._by_path.get(old_path) if old_path is not None else None
+        if entry is None:
+            if i is not None:
+                self._remove_shown(i)
+            return
+        self._shown_as[folder] = entry.path
+        if i is None:
+            self._insert_shown(entry)
+        else:
+            del self._by_path[old_path]
+            self._rows[i] = entry
+            self._by_path[entry.path] = i
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def _insert_shown(self, row: CorpusRow) -> None:
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+        self._by_path[row.path] = len(self._rows)
+        self._rows.append(row)
+        self.endInsertRows()
+
+    def _remove_shown(self, i: int) -> None:
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self._rows[i]
+        self._by_path = {row.path: n for n, row in enumerate(self._rows)}
+        self.endRemoveRows()
+
+    def _folder_of_other(self, path: str) -> str | None:
+        folder = os.path.dirname(path)
+        return folder if path in self._others.get(folder, {}) else None
 
     def _sort_rows(self) -> None:
         # sorted here, in one Python sort, rather than by the proxy calling data() a million times
@@ -70,16 +138,39 @@ class CorpusTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def rows(self) -> list[CorpusRow]:
-        return list(self._rows)
+        """Every file's row: the articles, and each file that is not one (not the groups)."""
+        found = [row for row in self._rows if row.kind != "group"]
+        for folder, members in self._others.items():
+            if self._shown_as.get(folder) not in members:  # shown as a group
+                found.extend(members.values())
+        return found
 
     def row_for_path(self, path: str) -> int | None:
-        return self._by_path.get(path)
+        """The table row showing `path` (a group's row for a file in the group)."""
+        i = self._by_path.get(path)
+        if i is None:
+            folder = self._folder_of_other(path)
+            if folder is not None:
+                i = self._by_path.get(self._shown_as.get(folder, ""))
+        return i
 
     def row_at(self, row: int) -> CorpusRow:
         return self._rows[row]
 
     def update_row(self, row: CorpusRow) -> None:
         """Replace (or add) the row for `row.path`."""
+        folder = self._folder_of_other(row.path)
+        if row.kind == "other" or folder is not None:
+            if row.kind == "other":
+                i = self._by_path.get(row.path)
+                if i is not None and self._rows[i].kind != "other":  # it was an article
+                    self._remove_shown(i)
+                new_folder = os.path.dirname(row.path)
+                self._others.setdefault(new_folder, {})[row.path] = row
+                self._regroup(new_folder)
+                return
+            del self._others[folder][row.path]  # a file that was not an article now is one
+            self._regroup(folder)
         i = self._by_path.get(row.path)
         if i is None:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
@@ -91,13 +182,17 @@ class CorpusTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
     def remove_path(self, path: str) -> None:
+        folder = self._folder_of_other(path)
+        if folder is not None:
+            del self._others[folder][path]
+            self._regroup(folder)
+            if not self._others[folder]:
+                del self._others[folder]
+            return
         i = self._by_path.get(path)
         if i is None:
             return
-        self.beginRemoveRows(QModelIndex(), i, i)
-        del self._rows[i]
-        self._by_path = {row.path: n for n, row in enumerate(self._rows)}
-        self.endRemoveRows()
+        self._remove_shown(i)
 
     def set_dirty(self, path: str, dirty: bool) -> None:
         if dirty == (path in self._dirty):
@@ -160,7 +255,7 @@ class CorpusTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if row.kind == "other":
+            if row.kind in ("other", "group"):
                 return theme.muted_color()
             if col == COL_VERIFIED and self.is_stale(row):
                 return theme.stale_color()
@@ -188,6 +283,8 @@ class CorpusTableModel(QAbstractTableModel):
                 return f"{mark}⚠ {row.path.rsplit('/', 1)[-1]} cannot be read: {row.message or 'parse error'}"
             if row.kind == "other":
                 return f"{mark}(not an article) {row.path.rsplit('/', 1)[-1]}"
+            if row.kind == "group":
+                return f"({row.title})"
             return mark + (row.title or row.path.rsplit("/", 1)[-1])
         if col == COL_CATEGORY:
             return row.category
@@ -209,6 +306,8 @@ class CorpusTableModel(QAbstractTableModel):
             return problem_text(row) or "no problems"
         if col == COL_VERIFIED and self.is_stale(row):
             return f"not verified for {row.age_days(self.today)} days"
+        if col == COL_TITLE and row.kind == "group":
+            return f"{row.title}: {row.message}\nEnter or double-click lists them"
         if col == COL_TITLE:
             tip = row.path
             if row.path in self._dirty:
@@ -226,7 +325,8 @@ class CorpusTableModel(QAbstractTableModel):
         if col == COL_PROBLEMS:
             return row.errors * 100000 + row.warnings
         if col == COL_TITLE:  # files that are not articles go last
-            return ("1" if row.kind == "other" else "0") + (row.title or row.path.rsplit("/", 1)[-1]).casefold()
+            return ("1" if row.kind in ("other", "group") else "0") + (
+                row.title or row.path.rsplit("/", 1)[-1]).casefold()
         return self._display(row, col).casefold()
 
 
@@ -243,6 +343,8 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         self.errors_only = False
         self.search_text = ""
         self.search_paths: set[str] | None = None
+        self.problem_code = ""  # only articles with a problem of this rule (the index's answer below)
+        self.problem_paths: set[str] = set()
 
     def set_filters(self, *, category: str | None = None, confidence: str | None = None,
                     stale_only: bool | None = None, errors_only: bool | None = None) -> None:
@@ -255,6 +357,13 @@ class CorpusFilterProxy(QSortFilterProxyModel):
             self.stale_only = stale_only
         if errors_only is not None:
             self.errors_only = errors_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_problem_filter(self, code: str, paths: set[str]) -> None:
+        """Only the articles in `paths`, those with a problem of rule `code` ("": no such filter)."""
+        self.beginFilterChange()
+        self.problem_code = code
+        self.problem_paths = set(paths) if code else set()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str, paths: set[str] | None) -> None:
@@ -274,6 +383,8 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         if self.stale_only and not model.is_stale(row):
             return False
         if self.errors_only and not (row.errors or row.kind == "broken"):
+            return False
+        if self.problem_code and row.path not in self.problem_paths:
             return False
         if self.search_text:
             in_text = self.search_text in row.search_text()

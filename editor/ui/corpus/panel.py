@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -39,19 +40,24 @@ from editor.ui.corpus.rows import DEFAULT_STALE_DAYS
 
 ALL_CATEGORIES = "All categories"
 ANY_CONFIDENCE = "Any confidence"
+ANY_PROBLEM = "Any problem"
 SEARCH_DELAY_MS = 200
 PARTIAL_RELOAD_S = 2.0  # while the index builds, show what it has read at most this often,
 PARTIAL_RELOAD_ROWS = 2500  # until this many rows show (bigger reloads would stall typing)
 
 
 class CorpusTable(QTableView):
-    """The table; Enter opens the current article (as double-click does)."""
+    """The table; Enter opens the current article (as double-click does), F2 renames, Delete trashes."""
 
     open_requested = Signal(str)
+    key_action = Signal(str)  # "rename", "delete"
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.open_requested.emit(self.currentIndex().data(PATH_ROLE))
+            return
+        if event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in (Qt.Key.Key_F2, Qt.Key.Key_Delete):
+            self.key_action.emit("rename" if event.key() == Qt.Key.Key_F2 else "delete")
             return
         super().keyPressEvent(event)
 
@@ -59,6 +65,7 @@ class CorpusTable(QTableView):
 class CorpusPanel(QWidget):
     article_activated = Signal(str)
     bump_requested = Signal(list)  # paths of the selected articles
+    file_action = Signal(str)  # "rename", "delete": a key in the table asks for a file action
 
     def __init__(self, parent=None, today: dt.date | None = None, stale_days: int = DEFAULT_STALE_DAYS):
         super().__init__(parent)
@@ -87,6 +94,12 @@ class CorpusPanel(QWidget):
         self.stale.setToolTip(f"Only articles not verified for more than {stale_days} days")
         self.errors = QCheckBox("&Has errors")
         self.errors.setToolTip("Only articles with errors (or that cannot be read)")
+        self.problem = QComboBox()
+        self.problem.setAccessibleName("Problem filter")
+        self.problem.setToolTip("Only articles with a problem of this rule")
+        self.problem.addItem(ANY_PROBLEM, "")
+        self.problem.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.problem.setMinimumContentsLength(10)
         category_label = QLabel("Cate&gory:")
         category_label.setBuddy(self.category)
         confidence_label = QLabel("Con&fidence:")
@@ -122,10 +135,24 @@ class CorpusPanel(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_ID, 72), (COL_CATEGORY, 70), (COL_CONFIDENCE, 56), (COL_VERIFIED, 94),
+        header.setSectionsMovable(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setMinimumSectionSize(40)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.user_sized = False  # the user set widths (or they were restored): no more fitting
+        self._sizing = False
+        header.sectionResized.connect(self._section_resized)
+        for col, width in ((COL_ID, 110), (COL_CATEGORY, 80), (COL_CONFIDENCE, 60), (COL_VERIFIED, 90),
                            (COL_PROBLEMS, 70)):
             header.resizeSection(col, width)
-        header.setMinimumSectionSize(48)
+        self.table.viewport().installEventFilter(self)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(50)
+        self._fit_timer.timeout.connect(lambda: self.user_sized or self.fit_columns())
+        self.extra_actions: list = []  # the window's file actions, offered in the context menu
 
         self.bump_action = QAction("&Bump last verified…", self)
         self.bump_action.setToolTip("Set a date field (last_verified by default) on the selected articles")
@@ -140,6 +167,7 @@ class CorpusPanel(QWidget):
         filters2 = QHBoxLayout()
         filters2.addWidget(self.stale)
         filters2.addWidget(self.errors)
+        filters2.addWidget(self.problem)
         filters2.addStretch(1)
         filters2.addWidget(self.status)
         search_row = QHBoxLayout()
@@ -166,8 +194,10 @@ class CorpusPanel(QWidget):
         self.confidence.currentIndexChanged.connect(self._filters_changed)
         self.stale.toggled.connect(self._filters_changed)
         self.errors.toggled.connect(self._filters_changed)
-        self.table.doubleClicked.connect(lambda index: self.article_activated.emit(index.data(PATH_ROLE)))
-        self.table.open_requested.connect(self.article_activated)
+        self.problem.currentIndexChanged.connect(self._problem_changed)
+        self.table.doubleClicked.connect(lambda index: self._activate(index.data(PATH_ROLE)))
+        self.table.open_requested.connect(self._activate)
+        self.table.key_action.connect(self.file_action)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.proxy.rowsInserted.connect(self._update_status)
         self.proxy.rowsRemoved.connect(self._update_status)
@@ -191,8 +221,12 @@ class CorpusPanel(QWidget):
             return
         current = self.current_path()
         selected = self.selected_paths()
+        self.model.root = self.source.root
         self.model.set_rows(self.source.load_rows())
         self._fill_filter_combos()
+        self.fill_problem_filter()
+        if not self.user_sized:
+            self.fit_columns()
         if self.search.text().strip():
             self.apply_search()
         self.select_paths(selected, current)
@@ -241,6 +275,8 @@ class CorpusPanel(QWidget):
         row = self.source.file_changed(path)
         if row is not None:
             self.model.update_row(row)
+        if self.proxy.problem_code:  # the file may have gained or lost the filtered problem
+            self._apply_problem_filter()
 
     # -- filters --------------------------------------------------------------------------------
     def _fill_filter_combos(self) -> None:
@@ -263,6 +299,129 @@ class CorpusPanel(QWidget):
                                stale_only=self.stale.isChecked(), errors_only=self.errors.isChecked())
         self._update_status()
 
+    # -- the problem filter ---------------------------------------------------------------------------
+    def fill_problem_filter(self) -> None:
+        """The rules with problems in the corpus, with their article counts (from the index)."""
+        counts = []
+        if self.source is not None and not self.source.closed:
+            try:
+                counts = [c for c in self.source.index.problem_summary() if c.severity != "off"]
+            except Exception:  # an index being reset: the next reload fills it
+                counts = []
+        wanted = self.proxy.problem_code
+        self.problem.blockSignals(True)
+        self.problem.clear()
+        self.problem.addItem(ANY_PROBLEM, "")
+        for count in counts:
+            self.problem.addItem(f"{count.code} ({count.files:,})", count.code)
+        i = self.problem.findData(wanted)
+        if wanted and i < 0:  # nothing has it any more: keep the choice visible, with no rows
+            self.problem.addItem(f"{wanted} (0)", wanted)
+            i = self.problem.count() - 1
+        self.problem.setCurrentIndex(max(i, 0))
+        self.problem.blockSignals(False)
+        if wanted:
+            self._apply_problem_filter()
+
+    def set_problem_filter(self, code: str) -> None:
+        """Show only the articles with a problem of rule `code` ("" shows all)."""
+        i = self.problem.findData(code)
+        if i < 0 and code:
+            self.problem.addItem(f"{code} (0)", code)
+            i = self.problem.count() - 1
+        if self.problem.currentIndex() != max(i, 0):
+            self.problem.setCurrentIndex(max(i, 0))
+        else:
+            self._problem_changed()
+
+    def _problem_changed(self, *_args) -> None:
+        self._apply_problem_filter()
+        self._update_status()
+
+    def _apply_problem_filter(self) -> None:
+        code = self.problem.currentData() or ""
+        paths: set[str] = set()
+        if code and self.source is not None and not self.source.closed:
+            try:
+                rows = self.source.index.rows(where=[("problem", "=", code)])
+            except Exception:
+                rows = []
+            paths = {os.path.join(self.source.root, *row.path.split("/")) for row in rows}
+        self.proxy.set_problem_filter(code, paths)
+
+    # -- columns -------------------------------------------------------------------------------------------
+    TITLE_MIN = 90  # the title gives way first, down to this; then the category; the id comes last
+
+    def fit_columns(self) -> None:
+        """Columns as wide as their content; the title takes the rest. Where the list is too narrow for
+        all of it, the title gives way first, then the category; the id only last (cut at its end)."""
+        fm = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        rows = self.model.rows()
+        pad = 26  # the cell's margins and the focus frame, with room to spare
+
+        def widest(texts, floor: str) -> int:
+            longest = sorted({t for t in texts if t}, key=len, reverse=True)[:40]
+            return max([fm.horizontalAdvance(t) for t in longest] + [fm.horizontalAdvance(floor)]) + pad
+
+        problems = [self.model._display(r, COL_PROBLEMS) for r in rows if r.errors or r.warnings]
+        wanted = {COL_ID: widest((r.id for r in rows), "kb-2026-00000"),
+                  COL_CATEGORY: widest((r.category for r in rows), "Cat."),
+                  COL_CONFIDENCE: widest((r.confidence for r in rows), "Conf."),
+                  COL_VERIFIED: widest(["2026-12-31"], "Verified"),
+                  COL_PROBLEMS: widest(problems, "\u2716 9")}
+        available = max(self.table.viewport().width(), 200) - self.TITLE_MIN
+        fixed = wanted[COL_CONFIDENCE] + wanted[COL_VERIFIED] + wanted[COL_PROBLEMS]
+        if fixed + wanted[COL_ID] + wanted[COL_CATEGORY] > available:
+            wanted[COL_CATEGORY] = max(fm.horizontalAdvance("Cat.") + pad,
+                                       min(wanted[COL_CATEGORY], available - fixed - wanted[COL_ID]))
+        if fixed + wanted[COL_ID] + wanted[COL_CATEGORY] > available:
+            wanted[COL_ID] = max(fm.horizontalAdvance("kb-2026-00000") + pad,
+                                 available - fixed - wanted[COL_CATEGORY])
+        self._sizing = True
+        try:
+            for col, width in wanted.items():
+                header.resizeSection(col, width)
+        finally:
+            self._sizing = False
+
+    def _section_resized(self, logical: int, *_args) -> None:
+        if not self._sizing and logical != COL_TITLE and self.table.isVisible() and \
+                QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self.user_sized = True  # the user dragged a column: their widths stay
+
+    def header_state(self):
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state) -> bool:
+        """Widths and order as the user left them (then no fitting to the content)."""
+        self._sizing = True
+        try:
+            ok = bool(state) and self.table.horizontalHeader().restoreState(state)
+        finally:
+            self._sizing = False
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        if ok:
+            self.user_sized = True
+        return ok
+
+    def _fit_again(self) -> None:
+        self.user_sized = False
+        self.fit_columns()
+
+    def _header_menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("&Fit columns to their content", self._fit_again)
+        menu.addAction("&Reset the column order", self._reset_order)
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def _reset_order(self) -> None:
+        header = self.table.horizontalHeader()
+        for logical in range(header.count()):
+            header.moveSection(header.visualIndex(logical), logical)
+
     def apply_search(self) -> None:
         self._search_timer.stop()
         text = self.search.text()
@@ -271,6 +430,8 @@ class CorpusPanel(QWidget):
         self._update_status()
 
     def eventFilter(self, obj, event) -> bool:
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and not self.user_sized:
+            self._fit_timer.start()
         # Down from the search box goes to the list; Esc clears the search
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Down:
@@ -334,7 +495,8 @@ class CorpusPanel(QWidget):
             self.table.scrollTo(index)
 
     def neighbour(self, path: str | None, step: int) -> str | None:
-        """The article `step` rows away from `path` in the current (sorted, filtered) order."""
+        """The article `step` rows away from `path` in the current (sorted, filtered) order (rows that
+        stand for several files are passed over)."""
         count = self.proxy.rowCount()
         if not count:
             return None
@@ -343,9 +505,36 @@ class CorpusPanel(QWidget):
             row = 0 if step > 0 else count - 1
         else:
             row = index.row() + step
-            if not 0 <= row < count:
-                return None
-        return self.proxy.path_at(row)
+        while 0 <= row < count:
+            found = self.proxy.path_at(row)
+            if found and not found.endswith("/"):
+                return found
+            row += 1 if step > 0 else -1
+        return None
+
+    def _activate(self, path: str | None) -> None:
+        """Open an article; a row standing for several files lists them."""
+        if not path:
+            return
+        i = self.model.row_for_path(path)
+        row = self.model.row_at(i) if i is not None else None
+        if row is not None and row.is_group:
+            from editor.ui.dialogs.non_articles import NonArticlesDialog
+
+            files = [(member, self._reason(member)) for member in row.members]
+            dialog = NonArticlesDialog(row.title, files, self)
+            if self.run_dialog(dialog) and dialog.chosen:
+                self.article_activated.emit(dialog.chosen)
+            return
+        self.article_activated.emit(path)
+
+    def _reason(self, path: str) -> str:
+        entry = next((r for r in self.model.rows() if r.path == path), None)
+        return entry.message if entry is not None else ""
+
+    def run_dialog(self, dialog) -> bool:
+        """Show a dialog (tests replace this)."""
+        return bool(dialog.exec())
 
     def first_article(self) -> str | None:
         for row in range(self.proxy.rowCount()):
@@ -353,7 +542,11 @@ class CorpusPanel(QWidget):
             entry = self.model.row_at(self.model.row_for_path(path))
             if entry.is_article:
                 return path
-        return self.proxy.path_at(0) if self.proxy.rowCount() else None
+        for row in range(self.proxy.rowCount()):
+            path = self.proxy.path_at(row)
+            if path and not path.endswith("/"):
+                return path
+        return None
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -368,9 +561,17 @@ class CorpusPanel(QWidget):
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
+        index = self.table.indexAt(pos)
         open_action = menu.addAction("&Open")
-        open_action.setEnabled(self.table.indexAt(pos).isValid())
-        open_action.triggered.connect(lambda: self.article_activated.emit(self.table.indexAt(pos).data(PATH_ROLE)))
+        open_action.setEnabled(index.isValid())
+        open_action.triggered.connect(lambda: self._activate(index.data(PATH_ROLE)))
+        if self.extra_actions:
+            menu.addSeparator()
+            for action in self.extra_actions:
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.bump_action)
         menu.exec(self.table.viewport().mapToGlobal(pos))

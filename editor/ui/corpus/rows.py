@@ -24,13 +24,23 @@ class CorpusRow:
     last_verified_text: str = ""
     errors: int = 0
     warnings: int = 0
-    kind: str = "article"  # "article", "broken" (does not parse) or "other" (no front matter)
+    # "article", "broken" (does not parse), "other" (no front matter) or "group" (several "other" files
+    # of one folder, shown as one row: `path` is the folder with a trailing "/", `extra["members"]` the files)
+    kind: str = "article"
     message: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
     def is_article(self) -> bool:
         return self.kind == "article"
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "group"
+
+    @property
+    def members(self) -> list[str]:
+        return list(self.extra.get("members", ())) if self.kind == "group" else [self.path]
 
     def age_days(self, today: dt.date) -> int | None:
         return (today - self.last_verified).days if self.last_verified else None
@@ -102,8 +112,7 @@ def _from_index_row(entry: Any, root: str | None) -> CorpusRow:
         kind = "article"
     lv = entry.last_verified
     return CorpusRow(path, entry.id or "", entry.title or "", entry.category or "", entry.confidence or "",
-                     _date(lv), lv or "", entry.errors or 0, entry.warnings or 0, kind,
-                     error or "" if kind == "broken" else "")
+                     _date(lv), lv or "", entry.errors or 0, entry.warnings or 0, kind, error or "")
 
 
 def row_from_index(entry: Any, root: str | None = None) -> CorpusRow:

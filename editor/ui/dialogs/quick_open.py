@@ -1,6 +1,11 @@
-"""Quick open (Ctrl+P): type part of an id, title or file name, Enter opens the article."""
+"""Quick open (Ctrl+P): type part of an id, title or file name, Enter opens the article.
+
+Each match shows its folder, so two articles with the same title are told apart.
+"""
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout
@@ -20,14 +25,27 @@ class _QuickProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         row = self.sourceModel().row_at(source_row)
+        if row.is_group:  # several files that are not articles: the list lists them
+            return False
         hay = row.search_text()
         return all(w in hay for w in self.words)
 
+    def folder(self, row) -> str:
+        root = getattr(self.sourceModel(), "root", None)
+        folder = os.path.dirname(row.path)
+        rel = os.path.relpath(folder, root).replace(os.sep, "/") if root else os.path.basename(folder)
+        return "" if rel in (".", "") else rel + "/"
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             row = super().data(index, ROW_ROLE)
             if row is not None:
-                return f"{row.title or row.path.rsplit('/', 1)[-1]}    —  {row.id}"
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return row.path
+                name = row.title or row.path.rsplit("/", 1)[-1]
+                where = self.folder(row)
+                return f"{name}    \u2014  {row.id}" + (f"    \u00b7  {where}" if where else "") if row.id else \
+                    f"{name}" + (f"    \u00b7  {where}" if where else "")
         return super().data(index, role)
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 from editor.core.document.errors import CorpusEditorError, FieldPathError
 from editor.core.document.fieldpath import format_path, parse_path
 from editor.core.validation import rules
-from editor.core.validation.problems import Problem
+from editor.core.validation.problems import Problem, group_problems
 from editor.core.validation.schema import FieldSpec, Schema, load_schema
 from editor.ui.form.base import ERROR_COLOR, FieldEditor, FormContext
 from editor.ui.form.factory import create_editor
@@ -42,7 +44,8 @@ PROBLEMS_DELAY_MS = 250
 
 
 def _sections(specs: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
-    """Group the top-level fields: runs of simple fields, and each list of objects on its own."""
+    """Group the top-level fields: runs of simple fields, and each list of objects, or field with a
+    jump key (`x-shortcut`), on its own."""
     groups: list[tuple[str, list[FieldSpec]]] = []
     run: list[FieldSpec] = []
 
@@ -57,7 +60,7 @@ def _sections(specs: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
             run.clear()
 
     for spec in specs:
-        if spec.widget == "object-list":
+        if spec.widget == "object-list" or spec.schema.get("x-shortcut"):
             close_run()
             groups.append((spec.label, [spec]))
         else:
@@ -80,12 +83,17 @@ class ArticleForm(QWidget):
         self.schema: Schema | None = None
         self.rule_config = rules.RuleConfig()
         self.today = None  # a fixed date for the rules (tests); None: today
+        # problems only the corpus knows (a duplicate id): callable(doc, path) -> list[Problem]
+        self.corpus_problems = None
         self.problems: list[Problem] = []
         self._refreshed_key: tuple = (None,)
         self.sections: dict[str, Section] = {}
         self.forms: list[tuple[Section, FieldsForm]] = []
         self.other: OtherFieldsEditor | None = None
         self.other_section: Section | None = None
+        self.jump_actions: list[QAction] = []  # Ctrl+3... to the sections the schema gives a key (x-shortcut)
+        self._resume: QWidget | None = None  # the field Escape left: Tab goes on from there
+        self.ctx.leave_field = self._leave_field
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +123,7 @@ class ArticleForm(QWidget):
         layout.addWidget(self.status)
 
         self.scroll = QScrollArea(self)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: nothing to see there
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -129,6 +138,9 @@ class ArticleForm(QWidget):
         self.message_timer.setSingleShot(True)
         self.message_timer.setInterval(12000)
         self.message_timer.timeout.connect(self.message_bar.hide)
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_changed)
         if schema is not None:
             self.set_schema(schema)
 
@@ -143,6 +155,11 @@ class ArticleForm(QWidget):
             self.show_message(f"Rule settings ignored: {exc}")
         self._build()
         self.refresh()
+
+    def set_rule_config(self, config: rules.RuleConfig) -> None:
+        """Other rule settings (a severity changed), the same schema: recheck, rebuild nothing."""
+        self.rule_config = config
+        self.recheck()
 
     def set_session(self, session) -> None:
         if self.session is not None:
@@ -174,6 +191,8 @@ class ArticleForm(QWidget):
         self.forms.clear()
         self.body = QWidget()
         self.body.setObjectName("articleFormBody")
+        # where the focus rests after Escape left a field: reachable by code, never a Tab stop
+        self.body.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(10, 4, 12, 12)
         layout.setSpacing(6)
@@ -191,6 +210,7 @@ class ArticleForm(QWidget):
                     editor.view.selectionModel().currentChanged.connect(
                         lambda *_args, e=editor: self._item_changed(e))
                     editor.filter_edit.textChanged.connect(lambda *_args: self._update_counts())
+                    editor.detail_shown.connect(lambda _row, e=editor: self.reveal_detail(e))
         self.other_section = Section("Other fields", self.body)
         self.other = OtherFieldsEditor(self.ctx, {spec.name for spec in specs}, self.other_section.content)
         self.other.set_base(())
@@ -198,6 +218,129 @@ class ArticleForm(QWidget):
         layout.addWidget(self.other_section)
         layout.addStretch(1)
         self.scroll.setWidget(self.body)
+        self._make_jump_actions(specs)
+
+    def _make_jump_actions(self, specs: list[FieldSpec]) -> None:
+        """One action per field the schema gives a jump key (`x-shortcut: Ctrl+3`), its key shown in the
+        section header."""
+        for action in self.jump_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.jump_actions = []
+        for spec in specs:
+            key = spec.schema.get("x-shortcut")
+            section = self.sections.get(spec.label)
+            if not isinstance(key, str) or section is None:
+                continue
+            sequence = QKeySequence(key)
+            action = QAction(f"Go to {spec.label}", self)
+            action.setShortcut(sequence)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, name=spec.name: self.jump_to(name))
+            self.addAction(action)
+            self.jump_actions.append(action)
+            section.set_shortcut(sequence.toString(QKeySequence.SequenceFormat.NativeText))
+
+    def jump_to(self, name: str) -> bool:
+        """Show a section's field at the top of the form and focus it (its list, for a list)."""
+        section, editor = self._locate(name)
+        if editor is None or self.ctx.doc is None:
+            return False
+        if section is not None:
+            section.set_expanded(True)
+            if self.body is not None and self.body.layout() is not None:
+                self.body.layout().activate()
+            top = section.mapTo(self.body, QPoint(0, 0)).y()
+            self.scroll.verticalScrollBar().setValue(top)
+        editor.focus_editor()
+        return True
+
+    def focus_first_field(self) -> None:
+        """Ctrl+1: the first field that takes input (the form itself is no stop)."""
+        for _section, form in self.forms:
+            for editor in form.editors.values():
+                if editor.isEnabled() and editor.isVisible():
+                    editor.focus_editor()
+                    self.scroll.ensureWidgetVisible(editor, 20, 40)
+                    return
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # focus and scrolling --------------------------------------------------------------------------------
+    def _leave_field(self, widget: QWidget) -> bool:
+        """Escape in a field: the edit is kept, the focus leaves it for the form's background, where typing
+        goes nowhere; Tab resumes after that field."""
+        if self.body is None or not self.body.isAncestorOf(widget):
+            return False
+        self.flush()
+        self._resume = widget
+        self.body.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def tab_anchor(self) -> QWidget | None:
+        """Where Tab continues from while the focus rests on the form's background (after Escape)."""
+        if self.body is not None and self.body.hasFocus() and self._resume is not None:
+            try:
+                return self._resume if self._resume.isVisible() else None
+            except RuntimeError:  # deleted meanwhile
+                return None
+        return None
+
+    def _focus_changed(self, _old, new) -> None:
+        """The focused widget is always in view: a field whole, a list at its current row."""
+        body = self.body
+        if new is None or body is None or new is body:
+            return
+        try:
+            if not body.isAncestorOf(new):
+                return
+        except RuntimeError:
+            return
+        self._reveal(new)
+
+    def _reveal(self, widget: QWidget) -> None:
+        if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+            rect = widget.visualRect(widget.currentIndex())
+            top_left = widget.viewport().mapTo(self.body, rect.topLeft())
+            self._ensure_rect_visible(QRect(top_left, rect.size()))
+        else:
+            self.scroll.ensureWidgetVisible(widget, 20, 40)
+
+    def _ensure_rect_visible(self, rect: QRect, margin: int = 24) -> None:
+        """Scroll the least that shows `rect` (of the form body); its top when it is taller than the view."""
+        bar = self.scroll.verticalScrollBar()
+        height = self.scroll.viewport().height()
+        top, bottom = rect.top() - margin, rect.bottom() + margin
+        value = bar.value()
+        if bottom - top > height or top < value:
+            bar.setValue(max(0, top))
+        elif bottom > value + height:
+            bar.setValue(bottom - height)
+
+    def reveal_detail(self, editor: ObjectListEditor) -> None:
+        """An item was selected: show its row and as much of its detail form as fits; the detail form's
+        top wins when both do not fit (at 1280x720 a list of 30 facts is taller than the view)."""
+        def place() -> None:
+            try:
+                if self.body is None or not editor.detail.isVisible():
+                    return
+                detail_top = editor.detail.mapTo(self.body, QPoint(0, 0)).y()
+                height = self.scroll.viewport().height()
+                shown = min(editor.detail.height(), height * 2 // 3)
+                index = editor.view.currentIndex()
+                row_top = detail_top
+                if index.isValid():
+                    row_top = editor.view.viewport().mapTo(self.body, editor.view.visualRect(index).topLeft()).y()
+                if detail_top + shown - row_top <= height - 48:
+                    self._ensure_rect_visible(QRect(0, row_top, 1, detail_top + shown - row_top))
+                else:
+                    self._ensure_rect_visible(QRect(0, detail_top - 30, 1, shown + 30), margin=0)
+            except RuntimeError:  # the form was rebuilt meanwhile
+                pass
+
+        if self.body is not None and self.body.layout() is not None:
+            self.body.layout().activate()
+        place()
+        QTimer.singleShot(0, place)  # once more after the detail form's own layout settles
 
     # refreshing --------------------------------------------------------------------------------------------
     def _session_changed(self) -> None:
@@ -283,6 +426,14 @@ class ArticleForm(QWidget):
             except Exception as exc:  # a rule that trips on odd data must not take the editor down
                 problems = []
                 self.show_message(f"Validation failed: {exc}")
+            if self.corpus_problems is not None and self.session is not None:
+                try:
+                    problems = sorted([*problems, *self.corpus_problems(doc, self.session.path)],
+                                      key=Problem.sort_key)
+                except Exception as exc:  # the index may be closing: the article's own problems still show
+                    self.show_message(f"Corpus checks failed: {exc}")
+            # the same rule at the same field once, with its count: as the corpus list counts them
+            problems = group_problems(problems)
         self.problems = problems
         self.ctx.set_problems(problems)
         for section, form in self.forms:

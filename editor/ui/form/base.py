@@ -79,6 +79,9 @@ class FormContext(QObject):
         self._by_path: dict[Path, list[Problem]] = {}
         self._saved_key: bytes | None = None
         self._saved_doc = None
+        # Escape in a field: callable(widget) -> bool that takes the focus out of it (the article form
+        # sets it); None: Escape is left to the widget
+        self.leave_field: Callable[[QWidget], bool] | None = None
 
     def create_editor(self, spec: FieldSpec, parent: QWidget | None = None, widget: str | None = None) -> FieldEditor:
         """The editor for `spec` (or for `widget` instead of its declared one), sharing this context."""
@@ -233,6 +236,10 @@ class FieldEditor(QWidget):
 
     def flush(self) -> None:
         """Write a pending change now (before the form moves to another item)."""
+
+    def key_widgets(self) -> list[QWidget]:
+        """The widgets whose keys the form watches (Escape leaves the field): all that take focus."""
+        return [w for w in (self, *self.findChildren(QWidget)) if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
 
     # shared ---------------------------------------------------------------------------------------------
     def current(self) -> Any:

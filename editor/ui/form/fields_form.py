@@ -62,6 +62,7 @@ class FieldsForm(QWidget):
         self._probes: dict[str, FieldEditor] = {}  # hidden editors that only judge values
         self.labels: dict[str, QLabel] = {}
         self.kinds: dict[str, str] = {}
+        self._one_line: set[int] = set()  # the line edits where Up / Down move between fields
         for spec in self.specs:
             self._add_row(spec)
         self.other = None
@@ -76,11 +77,10 @@ class FieldsForm(QWidget):
         self.kinds[spec.name] = kind or spec.widget
         editor.writer = lambda value, spec=spec: self.write(spec, value)
         self.editors[spec.name] = editor
+        self._watch_keys(editor)
         if spec.widget == "object-list" and len(self.specs) == 1:
             self.layout_.addRow(editor)
             return
-        if isinstance(editor, (LineFieldEditor, DateFieldEditor)):
-            editor.edit.installEventFilter(self)
         label = QLabel(self._label_text(spec, False), self)
         label.setToolTip(spec.help + (" (required)" if spec.required else ""))
         label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -101,8 +101,7 @@ class FieldsForm(QWidget):
         editor = self.ctx.create_editor(spec, self, kind)
         editor.writer = lambda value, spec=spec: self.write(spec, value)
         editor.set_path((*self.base, spec.name))
-        if isinstance(editor, (LineFieldEditor, DateFieldEditor)):
-            editor.edit.installEventFilter(self)
+        self._watch_keys(editor)
         self.layout_.takeRow(row)
         if label is not None:
             self.layout_.insertRow(row, label, editor)
@@ -114,14 +113,27 @@ class FieldsForm(QWidget):
         self.editors[spec.name] = editor
         self.kinds[spec.name] = kind
 
+    def _watch_keys(self, editor: FieldEditor) -> None:
+        """The keys every field shares: Escape leaves it; Up / Down in a one-line field move on."""
+        for widget in editor.key_widgets():
+            widget.installEventFilter(self)
+        self._one_line.update(id(e) for e in ([editor.edit] if isinstance(editor, (LineFieldEditor, DateFieldEditor))
+                                              else []))
+
     def eventFilter(self, obj, event):
-        """Up / Down in a one-line field move to the previous / next field (keyboard first)."""
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) \
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            completer = obj.completer() if isinstance(obj, QLineEdit) else None
-            if completer is None or not completer.popup().isVisible():
-                self.focus_neighbour(obj, -1 if event.key() == Qt.Key.Key_Up else 1)
-                return True
+        """Escape leaves the field (and nothing else: the focus goes to no other field or list); Up /
+        Down in a one-line field move to the previous / next field (keyboard first)."""
+        if event.type() == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            key = event.key()
+            if key == Qt.Key.Key_Escape and self.ctx.leave_field is not None:
+                completer = obj.completer() if isinstance(obj, QLineEdit) else None
+                if (completer is None or not completer.popup().isVisible()) and self.ctx.leave_field(obj):
+                    return True
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and id(obj) in self._one_line:
+                completer = obj.completer() if isinstance(obj, QLineEdit) else None
+                if completer is None or not completer.popup().isVisible():
+                    self.focus_neighbour(obj, -1 if key == Qt.Key.Key_Up else 1)
+                    return True
         return super().eventFilter(obj, event)
 
     def focus_neighbour(self, widget: QWidget, step: int) -> bool:
@@ -351,10 +363,15 @@ class Section(QWidget):
         self.button.setFont(font)
         self.button.setText(title)
         self.button.setAccessibleName(f"{title} section")
+        # a Tab stop shows where it is: the auto-raised button draws no focus of its own
+        self.button.setStyleSheet("QToolButton:focus { border: 1px solid palette(highlight); border-radius: 3px; }")
         self.button.clicked.connect(lambda: self.set_expanded(not self._expanded))
         self._expanded = True
         self.count_label = QLabel(header)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.shortcut_label = QLabel(header)  # the key that jumps here (Ctrl+3...)
+        self.shortcut_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.shortcut_label.hide()
         self.badge = QLabel(header)
         self.badge.setVisible(False)
         line = QFrame(header)
@@ -366,6 +383,7 @@ class Section(QWidget):
         header_layout.addWidget(self.count_label)
         header_layout.addWidget(self.badge)
         header_layout.addWidget(line, 1)
+        header_layout.addWidget(self.shortcut_label)
         self.content = QWidget(self)
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(14, 0, 0, 6)
@@ -389,6 +407,12 @@ class Section(QWidget):
 
     def set_count(self, text: str) -> None:
         self.count_label.setText(text)
+
+    def set_shortcut(self, text: str) -> None:
+        self.shortcut_label.setText(text)
+        self.shortcut_label.setVisible(bool(text))
+        if text:
+            self.button.setToolTip(f"{self.title} ({text} jumps here)")
 
     def set_problems(self, problems: list[Problem]) -> None:
         errors = sum(1 for p in problems if p.is_error)

@@ -327,7 +327,7 @@ class ItemSummaryDelegate(QStyledItemDelegate):
                 painter.drawRoundedRect(chip, 4, 4)
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, confidence)
             right -= max(slot, fm.horizontalAdvance(confidence or "") + 12) + 6
-        # number, head (elided in the middle), rest (elided at the end)
+        # number, head (an id: whole, or cut at its end only when there is no room), rest (elided at the end)
         x = rect.left()
         number = f"{index.data(NUMBER_ROLE) or ''}"
         if number:
@@ -338,8 +338,8 @@ class ItemSummaryDelegate(QStyledItemDelegate):
             x += width + 8
         available = right - x - 4
         if head:
-            head_width = min(fm.horizontalAdvance(head), max(60, available // 4))
-            shown = fm.elidedText(head, Qt.TextElideMode.ElideMiddle, head_width)
+            head_width = min(fm.horizontalAdvance(head) + 3, max(60, available // 2))
+            shown = fm.elidedText(head, Qt.TextElideMode.ElideRight, head_width)
             painter.setPen(dim)
             painter.drawText(QRect(x, rect.top(), head_width, rect.height()), Qt.AlignmentFlag.AlignVCenter, shown)
             x += fm.horizontalAdvance(shown) + 4
@@ -365,19 +365,20 @@ class _ItemListView(QListView):
     action = Signal(str)
 
     KEYS: ClassVar[dict] = {
-        (Qt.Key.Key_Up, True): "up", (Qt.Key.Key_Down, True): "down",
-        (Qt.Key.Key_Return, True): "add", (Qt.Key.Key_Enter, True): "add",
-        (Qt.Key.Key_D, True): "duplicate", (Qt.Key.Key_Delete, False): "delete",
-        (Qt.Key.Key_Return, False): "open", (Qt.Key.Key_Enter, False): "open",
-        (Qt.Key.Key_Insert, False): "add",
+        (Qt.Key.Key_Up, "ctrl"): "up", (Qt.Key.Key_Down, "ctrl"): "down",
+        (Qt.Key.Key_Return, "ctrl"): "add", (Qt.Key.Key_Enter, "ctrl"): "add",
+        (Qt.Key.Key_D, "ctrl"): "duplicate", (Qt.Key.Key_Delete, ""): "delete",
+        (Qt.Key.Key_Return, ""): "open", (Qt.Key.Key_Enter, ""): "open",
+        (Qt.Key.Key_Insert, ""): "below", (Qt.Key.Key_Insert, "shift"): "above",
     }
 
     def _key_action(self, event) -> str | None:
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ctrl = mods == Qt.KeyboardModifier.ControlModifier
-        if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier):
+        name = {Qt.KeyboardModifier.NoModifier: "", Qt.KeyboardModifier.ControlModifier: "ctrl",
+                Qt.KeyboardModifier.ShiftModifier: "shift"}.get(mods)
+        if name is None:
             return None
-        return self.KEYS.get((event.key(), ctrl))
+        return self.KEYS.get((event.key(), name))
 
     def event(self, event):
         if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None:
@@ -395,10 +396,15 @@ class _ItemListView(QListView):
 
 
 class ObjectListEditor(FieldEditor):
-    """A list of objects as master-detail: a filterable list of summary lines over one detail form."""
+    """A list of objects as master-detail: a filterable list of summary lines over one detail form.
 
-    VISIBLE_ROWS = 8
+    The list is as tall as its items (no scrollbar of its own inside the form's scrolling) up to
+    MAX_ROWS; only longer lists scroll, and those have a filter box."""
+
+    MAX_ROWS = 60
     FILTER_FROM = 5  # items
+
+    detail_shown = Signal(int)  # the user selected an item: its detail form shows (the form reveals it)
 
     def build(self, layout):
         box = QVBoxLayout()
@@ -416,8 +422,9 @@ class ObjectListEditor(FieldEditor):
         self.filter_edit.textChanged.connect(self._filter)
         bar.addWidget(self.filter_edit, 1)
         self.buttons = {
-            "below": tool_button(self, "+ Add", "Insert a new item below the selected one (Ctrl+Enter); the arrow "
-                           "offers inserting above", self.insert_below),
+            "add": tool_button(self, "+ Add", "Add an item at the end (Ctrl+Enter)", self.append),
+            "below": tool_button(self, "Insert", "Insert a new item below the selected one (Insert); the arrow "
+                           "offers inserting above (Shift+Insert)", self.insert_below),
             "duplicate": tool_button(self, "Duplicate", "Duplicate the selected item with a fresh id (Ctrl+D)",
                                self.duplicate),
             "delete": tool_button(self, "Delete", "Delete the selected item (Delete)", self.delete),
@@ -425,8 +432,8 @@ class ObjectListEditor(FieldEditor):
             "down": tool_button(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1)),
         }
         add_menu = QMenu(self.buttons["below"])
-        add_menu.addAction("Insert below (Ctrl+Enter)", self.insert_below)
-        add_menu.addAction("Insert above", self.insert_above)
+        add_menu.addAction("Insert below (Insert)", self.insert_below)
+        add_menu.addAction("Insert above (Shift+Insert)", self.insert_above)
         self.buttons["below"].setMenu(add_menu)
         self.buttons["below"].setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.filter_edit.setMinimumWidth(80)
@@ -446,10 +453,17 @@ class ObjectListEditor(FieldEditor):
             self.sort_actions[key] = action
         self.sort_button.setMenu(sort_menu)
         bar.addWidget(self.sort_button)
-        bar.addStretch(0)
+        # the row actions on a line of their own: in a narrow form they never push each other out
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(2)
         for button in self.buttons.values():
-            bar.addWidget(button)
-        box.addLayout(bar)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.filter_bar = QWidget(self)
+        self.filter_bar.setLayout(bar)
+        box.addWidget(self.filter_bar)
+        box.addLayout(actions)
 
 
         self.proxy = _NumberedProxy(self)
@@ -569,7 +583,8 @@ class ObjectListEditor(FieldEditor):
                 if not self.form.write(spec, value):
                     break
 
-    # keyboard in the detail form: Esc back to the list, row actions stay at hand -------------------------
+    # keyboard in the detail form: Ctrl+D duplicates the item; Escape only leaves the field (the form's
+    # own key watch) and Ctrl+Enter is the field's own: neither jumps to the list nor adds an item ---------
     def _install_detail_keys(self):
         nested = [w for w in self.form.findChildren(QWidget) if isinstance(w, (StringListEditor, ObjectListEditor))]
         for widget in self.form.findChildren(QWidget):
@@ -583,13 +598,7 @@ class ObjectListEditor(FieldEditor):
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             ctrl = mods == Qt.KeyboardModifier.ControlModifier
             key = event.key()
-            action = None
-            if key == Qt.Key.Key_Escape and mods == Qt.KeyboardModifier.NoModifier:
-                action = "list"
-            elif ctrl and key == Qt.Key.Key_D:
-                action = "duplicate"
-            elif ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                action = "add"
+            action = "duplicate" if ctrl and key == Qt.Key.Key_D else None
             if action is not None:
                 event.accept()
                 if kind == QEvent.Type.KeyPress:
@@ -605,6 +614,7 @@ class ObjectListEditor(FieldEditor):
         # a filter box for long lists only
         self.filter_edit.setVisible(len(items) > self.FILTER_FROM or bool(self.filter_edit.text()))
         self.sort_button.setVisible(len(items) > self.FILTER_FROM or self.sort_key != "saved")
+        self.filter_bar.setVisible(not self.filter_edit.isHidden() or not self.sort_button.isHidden())
         if row is not None and row >= len(items):
             row = len(items) - 1 if items else None
         self._select(row, focus=False, reveal=False)  # refreshes the detail form
@@ -658,6 +668,8 @@ class ObjectListEditor(FieldEditor):
         if row != self._row and self._row is not None and not self.ctx.is_updating:
             self.form.flush()  # a pending edit belongs to the item that was shown
         self._show_detail(row)
+        if row is not None and not self.ctx.is_updating:
+            self.detail_shown.emit(row)
 
     def _show_detail(self, row: int | None) -> None:
         self._row = row
@@ -666,6 +678,7 @@ class ObjectListEditor(FieldEditor):
         self.placeholder.setVisible(not has)
         for name in ("duplicate", "delete", "up", "down"):
             self.buttons[name].setEnabled(has)
+        self.buttons["below"].setEnabled(has)
         if not has:
             self.form.unbind()
         else:
@@ -708,8 +721,11 @@ class ObjectListEditor(FieldEditor):
             if index.isValid():
                 self.view.scrollTo(index)
 
+    def key_widgets(self):
+        return [self.view, self.filter_edit]  # the detail form watches its own fields
+
     def _fit(self):
-        rows = max(1, min(self.proxy.rowCount(), self.VISIBLE_ROWS))
+        rows = max(1, min(self.proxy.rowCount(), self.MAX_ROWS))
         row_height = self.view.sizeHintForRow(0) if self.proxy.rowCount() else QFontMetrics(
             self.view.font()).height() + 8
         self.view.setFixedHeight(rows * row_height + 2 * self.view.frameWidth() + 2)
@@ -733,9 +749,9 @@ class ObjectListEditor(FieldEditor):
 
     # actions: each one core operation ----------------------------------------------------------------------
     def _action(self, name: str):
-        actions = {"up": lambda: self.move(-1), "down": lambda: self.move(1), "add": self.insert_below,
-                   "duplicate": self.duplicate, "delete": self.delete, "open": self.form.focus_first,
-                   "list": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)}
+        actions = {"up": lambda: self.move(-1), "down": lambda: self.move(1), "add": self.append,
+                   "below": self.insert_below, "above": self.insert_above,
+                   "duplicate": self.duplicate, "delete": self.delete, "open": self.form.focus_first}
         actions[name]()
 
     def new_item(self) -> dict:
@@ -766,6 +782,10 @@ class ObjectListEditor(FieldEditor):
             self._row = row
             self._select(row)
             self.form.focus_first()
+
+    def append(self):
+        """A new item at the end of the list (what "+ Add" and Ctrl+Enter do)."""
+        self._insert(len(self.model.items), self.new_item())
 
     def insert_above(self):
         self._insert(self._row if self._row is not None else 0, self.new_item())

@@ -1,17 +1,34 @@
-"""The problems list: counts in the header, one entry per problem (`field path — message`).
+"""The problems list: counts in the header, one entry per problem (`field path — message ×N`).
 
-Activating an entry (click, Enter, double-click) emits `problem_activated(problem)`; the window
-connects it to `ArticleForm.focus_field(problem.field)`. F8 / Shift+F8 step to the next / previous
-problem and activate it.
+The same rule at the same field is one entry with its count (`editor.core.validation.problems
+.group_problems`), as the corpus list counts them. Activating an entry (click, Enter, double-click)
+emits `problem_activated(problem)`; the window connects it to `ArticleForm.focus_field(problem.field)`.
+An entry about other files (a duplicate id) shows them as links: clicking one, or its entry in the
+context menu, emits `file_requested(path)`. F8 / Shift+F8 step to the next / previous problem and
+activate it. With no problems the list folds away and the panel is its header line.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
+import os
 
-from editor.core.validation.problems import Problem
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.validation.problems import Problem, count_severities, group_problems
 from editor.ui.form.base import ERROR_COLOR, WARNING_COLOR
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,9 +53,8 @@ def _dot(color: QColor, triangle: bool = False) -> QIcon:
 
 
 def count_text(problems: list[Problem]) -> str:
-    """`3 errors, 5 warnings`; `No problems` when there are none."""
-    errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
+    """`3 errors, 5 warnings` (one per entry); `No problems` when there are none."""
+    errors, warnings = count_severities(problems)
     if not problems:
         return "No problems"
     parts = []
@@ -51,7 +67,25 @@ def count_text(problems: list[Problem]) -> str:
 
 def entry_text(problem: Problem) -> str:
     where = problem.field or "article"
-    return f"{where} \u2014 {problem.message}"
+    times = f" \u00d7{problem.count}" if problem.count > 1 else ""
+    return f"{where} \u2014 {problem.message}{times}"
+
+
+def link_text(path: str) -> str:
+    return f"open {os.path.basename(path)}"
+
+
+def tooltip_text(problem: Problem) -> str:
+    lines = problem.lines or ((problem.line,) if problem.line else ())
+    where = f", line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}" if lines else ""
+    text = f"{problem.severity.capitalize()} ({problem.code}{where})\n{problem.message}"
+    if problem.count > 1:
+        text += f"\nFound {problem.count} times here."
+    for other in problem.also:
+        text += f"\nAlso: {other}"
+    for path in problem.related:
+        text += f"\nClick \u201c{link_text(path)}\u201d to open {path}"
+    return text
 
 
 class ProblemListModel(QAbstractListModel):
@@ -63,7 +97,7 @@ class ProblemListModel(QAbstractListModel):
     def set_problems(self, problems: list[Problem]) -> None:
         self.beginResetModel()
         # errors first, then by line: the order F8 walks
-        self.problems = sorted(problems, key=lambda p: (not p.is_error, p.line or 0, p.field, p.code))
+        self.problems = sorted(group_problems(problems), key=lambda p: (not p.is_error, p.line or 0, p.field, p.code))
         self.endResetModel()
 
     def rowCount(self, parent=None):
@@ -81,19 +115,80 @@ class ProblemListModel(QAbstractListModel):
                     WARNING_COLOR, triangle=True)
             return self._icons[problem.is_error]
         if role == Qt.ItemDataRole.ToolTipRole:
-            line = f", line {problem.line}" if problem.line else ""
-            return f"{problem.severity.capitalize()} ({problem.code}{line})\n{problem.message}"
+            return tooltip_text(problem)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{problem.severity}: {entry_text(problem)}"
+            links = "".join(f", {link_text(p)}" for p in problem.related)
+            return f"{problem.severity}: {entry_text(problem)}{links}"
         if role == PROBLEM_ROLE:
             return problem
         return None
 
 
+class ProblemDelegate(QStyledItemDelegate):
+    """The entry's text, then its links to the other files it names (a duplicate id's other holders)."""
+
+    link_clicked = Signal(str)
+
+    def _links(self, option, index) -> list[tuple[QRect, str]]:
+        problem = index.data(PROBLEM_ROLE)
+        if problem is None or not problem.related:
+            return []
+        fm = QFontMetrics(option.font)
+        right = option.rect.right() - 6
+        found = []
+        for path in reversed(problem.related[:3]):
+            width = fm.horizontalAdvance(link_text(path)) + 8
+            found.append((QRect(right - width, option.rect.top(), width, option.rect.height()), path))
+            right -= width + 6
+        return found[::-1]
+
+    def paint(self, painter, option, index):
+        links = self._links(option, index)
+        if not links:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text_rect = QRect(opt.rect)
+        text_rect.setRight(links[0][0].left() - 4)
+        opt.rect = text_rect
+        style = opt.widget.style() if opt.widget else QStyle()
+        full = QStyleOptionViewItem(option)
+        self.initStyleOption(full, index)
+        full.text = ""
+        full.icon = QIcon()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, full, painter, opt.widget)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        font = painter.font()
+        font.setUnderline(True)
+        painter.setFont(font)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link
+        painter.setPen(option.palette.color(role))
+        for rect, path in links:
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), link_text(path))
+        painter.restore()
+
+    def editorEvent(self, event, model, option, index):
+        if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            for rect, path in self._links(option, index):
+                if rect.contains(event.position().toPoint()):
+                    self.link_clicked.emit(path)
+                    return True
+        return super().editorEvent(event, model, option, index)
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), QFontMetrics(option.font).height() + 4))
+
+
 class ProblemsPanel(QWidget):
-    """Header with counts over the list of problems of the open article."""
+    """Header with counts over the list of problems of the open article (just the header when empty)."""
 
     problem_activated = Signal(object)  # a Problem
+    file_requested = Signal(str)  # a file a problem names (the other holder of a duplicate id)
+    folded = Signal(bool)  # True: no problems, the panel is its header line; False: the list is back
 
     def __init__(self, parent: QWidget | None = None, install_shortcuts: bool = True):
         super().__init__(parent)
@@ -123,9 +218,16 @@ class ProblemsPanel(QWidget):
         self.view.setAccessibleName("Problems")
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the tooltip has it all
+        self.delegate = ProblemDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.delegate.link_clicked.connect(self.file_requested)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
         layout.addWidget(self.view)
+        self._header_height = max(header.sizeHint().height(), self.title.sizeHint().height() + 4)
+        self.is_folded = False
         self._visited: Problem | None = None  # where F8 continues from
         self.shortcuts: list[QShortcut] = []
         if install_shortcuts:
@@ -143,6 +245,7 @@ class ProblemsPanel(QWidget):
     def set_problems(self, problems: list[Problem]) -> None:
         current = self.current_problem()
         self.model.set_problems(list(problems))
+        self._fold(not self.model.problems)
         text = count_text(self.model.problems)
         self.counts.setText(text)
         errors = any(p.is_error for p in self.model.problems)
@@ -150,6 +253,33 @@ class ProblemsPanel(QWidget):
         self.counts.setStyleSheet(f"color: {color.name()};" if color is not None else "")
         if current is not None and current in self.model.problems:
             self.view.setCurrentIndex(self.model.index(self.model.problems.index(current)))
+
+    def _fold(self, fold: bool) -> None:
+        """No problems: only the header line shows, and the splitter gives the room to the form."""
+        if fold == self.is_folded:
+            return
+        self.is_folded = fold
+        self.view.setVisible(not fold)
+        if fold:
+            margins = self.layout().contentsMargins()
+            self.setMaximumHeight(self._header_height + margins.top() + margins.bottom() + 4)
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        else:
+            self.setMaximumHeight(16777215)
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.folded.emit(fold)
+
+    def _context_menu(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        problem = self.model.problems[index.row()]
+        menu = QMenu(self.view)
+        menu.addAction("Go to the field" if problem.field else "Go to the line",
+                       lambda: self._activated(index))
+        for path in problem.related:
+            menu.addAction(f"Open {path}", lambda p=path: self.file_requested.emit(p))
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def current_problem(self) -> Problem | None:
         index = self.view.currentIndex()

@@ -87,7 +87,8 @@ class StringListEditor(FieldEditor):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(0)
-        self.add_button = tool_button(self, "+ Add", f"Add an item to {self.spec.label} (Ctrl+Enter)", self.add_item)
+        self.add_button = tool_button(self, "+ Add", f"Add an item at the end of {self.spec.label} (Ctrl+Enter)",
+                                      self.add_item)
         self.remove_button = tool_button(self, "\u2212 Remove", "Remove the selected item (Delete)", self.remove_item)
         self.up_button = tool_button(self, "\u2191", "Move the selected item up (Ctrl+Up)", lambda: self.move(-1))
         self.down_button = tool_button(self, "\u2193", "Move the selected item down (Ctrl+Down)", lambda: self.move(1))
@@ -132,12 +133,14 @@ class StringListEditor(FieldEditor):
         self.view.addItem(item)
         return item
 
+    MAX_ROWS = 60  # the list is as tall as its rows (wrapped) up to this many; longer ones scroll
+
     def _fit(self):
-        """As tall as the first rows (wrapped), so short lists need no scrolling."""
+        """As tall as its rows (wrapped), so the list has no scrollbar of its own inside the form's."""
         fm = QFontMetrics(self.view.font())
         width = max(50, self.view.viewport().width() - 8)
         height = 0
-        for i in range(min(self.view.count(), 8)):
+        for i in range(min(self.view.count(), self.MAX_ROWS)):
             text = self.view.item(i).text() or " "
             rect = fm.boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), text)
             height += rect.height() + 4
@@ -205,8 +208,8 @@ class StringListEditor(FieldEditor):
         return ok
 
     def add_item(self):
-        """A new empty row, edited in place; written when the edit ends with some text."""
-        row = self.view.currentRow() + 1 if self.view.currentRow() >= 0 else self.view.count()
+        """A new empty row at the end, edited in place; written when the edit ends with some text."""
+        row = self.view.count()
         with self.ctx.updating():
             item = QListWidgetItem("")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
