@@ -17,7 +17,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QFile, QObject, Qt, Signal
+from PySide6.QtCore import QFile, QObject, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -28,7 +28,6 @@ from editor.core.files.trash import restore
 from editor.core.new_article import (
     CorpusStyle,
     NewArticle,
-    NewArticleError,
     RenamePlan,
     front_matter_for,
     id_renames,
@@ -138,6 +137,17 @@ def trash_file(path: str) -> tuple[str | None, str]:
     handle = QFile(path)
     if handle.moveToTrash():
         return handle.fileName(), ""
+    # a fresh account may have no data folder yet (~/.local/share), where the trash lives: make it, try again
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    if data and not os.path.isdir(data):
+        try:
+            os.makedirs(data, mode=0o700, exist_ok=True)
+        except OSError:
+            pass
+        else:
+            handle = QFile(path)
+            if handle.moveToTrash():
+                return handle.fileName(), ""
     return None, handle.errorString() or "the system has no trash for this file"
 
 
@@ -447,4 +457,4 @@ class ArticleFiles(QObject):
                                 self.today or dt.date.today())
 
 
-__all__ = ["ArticleFiles", "DeleteCommand", "NewArticleError", "RenameCommand", "trash_file"]
+__all__ = ["ArticleFiles", "DeleteCommand", "RenameCommand", "trash_file"]

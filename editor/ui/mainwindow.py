@@ -677,8 +677,8 @@ class MainWindow(QMainWindow):
             path = set_rule_severity(self.root, code, level)
             schema = load_schema(self.root)
             config = rules.RuleConfig.from_schema(schema)
-        except (CorpusEditorError, OSError) as exc:
-            self.show_error("Severity not changed", getattr(exc, "message", None) or str(exc))
+        except (CorpusEditorError, OSError) as exc:  # the message names the file (and the line)
+            self.show_error("Severity not changed", str(exc))
             return False
         same_fields = self.schema is not None and schema.json_schema == self.schema.json_schema
         self.schema, self.rule_config = schema, config

@@ -60,6 +60,8 @@ class Answers:
         self.unsaved = "cancel"
         self.asked: list[str] = []
         self.errors: list[tuple[str, str]] = []
+        self.confirm = False  # the answer to a yes/no question (delete for good...)
+        self.questions: list[str] = []
 
 
 @pytest.fixture
@@ -83,8 +85,16 @@ def make_window(qtbot, user_dirs, monkeypatch):
             answers.errors.append((title, message))
             window.last_error = message
 
+        def confirm(title, text):
+            answers.questions.append(text)
+            return answers.confirm
+
         window.ask_unsaved = ask
         window.show_error = show_error
+        # no test may wait on a real modal dialog: questions are answered, dialogs run only where a test says
+        window.article_files.confirm = confirm
+        window.article_files.run_dialog = lambda dialog: False
+        window.corpus_panel.run_dialog = lambda dialog: False
         qtbot.addWidget(window)
         if resize:
             window.resize(1400, 900)

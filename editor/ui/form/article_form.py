@@ -93,6 +93,7 @@ class ArticleForm(QWidget):
         self.other_section: Section | None = None
         self.jump_actions: list[QAction] = []  # Ctrl+3... to the sections the schema gives a key (x-shortcut)
         self._resume: QWidget | None = None  # the field Escape left: Tab goes on from there
+        self._jumping = False
         self.ctx.leave_field = self._leave_field
 
         layout = QVBoxLayout(self)
@@ -246,13 +247,25 @@ class ArticleForm(QWidget):
         section, editor = self._locate(name)
         if editor is None or self.ctx.doc is None:
             return False
-        if section is not None:
-            section.set_expanded(True)
-            if self.body is not None and self.body.layout() is not None:
-                self.body.layout().activate()
-            top = section.mapTo(self.body, QPoint(0, 0)).y()
-            self.scroll.verticalScrollBar().setValue(top)
-        editor.focus_editor()
+        if section is None:
+            editor.focus_editor()
+            return True
+        section.set_expanded(True)
+        if self.body is not None and self.body.layout() is not None:
+            self.body.layout().activate()
+        self._jumping = True  # the section's top stays at the top: no revealing of a detail form meanwhile
+        try:
+            editor.focus_editor()
+        finally:
+            self._jumping = False
+        bar = self.scroll.verticalScrollBar()
+
+        def pin() -> None:
+            with contextlib.suppress(RuntimeError):  # rebuilt meanwhile
+                bar.setValue(section.mapTo(self.body, QPoint(0, 0)).y())
+
+        pin()
+        QTimer.singleShot(0, pin)  # after the layout of a detail form that just appeared
         return True
 
     def focus_first_field(self) -> None:
@@ -288,7 +301,7 @@ class ArticleForm(QWidget):
     def _focus_changed(self, _old, new) -> None:
         """The focused widget is always in view: a field whole, a list at its current row."""
         body = self.body
-        if new is None or body is None or new is body:
+        if new is None or body is None or new is body or self._jumping:
             return
         try:
             if not body.isAncestorOf(new):
@@ -319,6 +332,9 @@ class ArticleForm(QWidget):
     def reveal_detail(self, editor: ObjectListEditor) -> None:
         """An item was selected: show its row and as much of its detail form as fits; the detail form's
         top wins when both do not fit (at 1280x720 a list of 30 facts is taller than the view)."""
+        if self._jumping:
+            return
+
         def place() -> None:
             try:
                 if self.body is None or not editor.detail.isVisible():

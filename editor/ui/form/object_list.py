@@ -266,6 +266,13 @@ class ItemListModel(QAbstractListModel):
         return False
 
 
+def fit_head(fm: QFontMetrics, head: str, available: int) -> tuple[str, int]:
+    """An item's id in its summary line: whole when it fits in half the line, else cut at its end (never
+    in the middle, where ids differ: `af-topic-1` / `af-topic-12`)."""
+    width = min(fm.horizontalAdvance(head) + 3, max(60, available // 2))
+    return fm.elidedText(head, Qt.TextElideMode.ElideRight, width), width
+
+
 class ItemSummaryDelegate(QStyledItemDelegate):
     """Paints `#n  id · summary...` elided, with confidence, usage and problem badges at the right."""
 
@@ -338,8 +345,7 @@ class ItemSummaryDelegate(QStyledItemDelegate):
             x += width + 8
         available = right - x - 4
         if head:
-            head_width = min(fm.horizontalAdvance(head) + 3, max(60, available // 2))
-            shown = fm.elidedText(head, Qt.TextElideMode.ElideRight, head_width)
+            shown, head_width = fit_head(fm, head, available)
             painter.setPen(dim)
             painter.drawText(QRect(x, rect.top(), head_width, rect.height()), Qt.AlignmentFlag.AlignVCenter, shown)
             x += fm.horizontalAdvance(shown) + 4
