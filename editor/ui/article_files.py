@@ -99,7 +99,7 @@ class RenameCommand(QUndoCommand):
         self._first = True
 
     @staticmethod
-    def _move(source: str, target: str, expected: FileIdentity, data: bytes | None) -> FileIdentity | str:
+    def move(source: str, target: str, expected: FileIdentity, data: bytes | None) -> FileIdentity | str:
         """Move `source` (if still `expected`) to `target`, with `data` as its content when given."""
         if not expected.matches(source):
             return f"{os.path.basename(source)} changed since: left as it is"
@@ -119,14 +119,14 @@ class RenameCommand(QUndoCommand):
         if self._first:  # the rename itself happened before the push
             self._first = False
             return
-        found = self._move(str(self.plan.old), str(self.plan.new), self.at_old, self.plan.data)
+        found = self.move(str(self.plan.old), str(self.plan.new), self.at_old, self.plan.data)
         if isinstance(found, FileIdentity):
             self.at_new = found
         self.done(self, [str(self.plan.old), str(self.plan.new)], found if isinstance(found, str) else "")
 
     def undo(self) -> None:
         data = self.old_data if self.plan.data is not None else None
-        found = self._move(str(self.plan.new), str(self.plan.old), self.at_new, data)
+        found = self.move(str(self.plan.new), str(self.plan.old), self.at_new, data)
         if isinstance(found, FileIdentity):
             self.at_old = found
         self.done(self, [str(self.plan.old), str(self.plan.new)], found if isinstance(found, str) else "")
@@ -343,26 +343,17 @@ class ArticleFiles(QObject):
         plan = dialog.plan
         if os.path.realpath(plan.new) == os.path.realpath(path) and plan.data is None:
             return path
-        if not identity.matches(path):
+        if not identity.matches(path):  # changed on disk while the dialog was open
             self.window.show_error("Not renamed", f"{self._rel(path)} changed on disk meanwhile: nothing was moved")
             return None
         was_open = session is not None and session.path == path
         if was_open and not self.window.close_article():
             return None
-        try:
-            if plan.data is None:
-                move_new(path, plan.new)
-                new_identity = read_with_identity(plan.new)[1]
-            else:
-                new_identity = create_new(plan.new, plan.data)
-                os.unlink(path)
-        except FileExistsError:
-            self.window.show_error("Not renamed", f"{self._rel(str(plan.new))} already exists: nothing was moved")
+        moved = RenameCommand.move(path, str(plan.new), identity, plan.data)
+        if isinstance(moved, str):
+            self.window.show_error("Not renamed", moved)
             return None
-        except OSError as exc:
-            self.window.show_error("Not renamed", f"{exc.strerror or exc}")
-            return None
-        self.window.corpus_stack.push(RenameCommand(plan, data, identity, new_identity, self._after_rename))
+        self.window.corpus_stack.push(RenameCommand(plan, data, identity, moved, self._after_rename))
         new_path = os.path.realpath(plan.new)
         self._follow(path, new_path)
         self._status(f"Renamed {self._rel(path)} to {self._rel(new_path)} (Ctrl+Z in the list moves it back)")

@@ -594,32 +594,28 @@ class MainWindow(QMainWindow):
 
     def _problems_folded(self, folded: bool) -> None:
         """An empty problems pane is its header line: the form gets the room; entries bring it back."""
-        sizes = self.form_splitter.sizes()
-        total = sum(sizes)
-        if len(sizes) != 2 or total <= 0:
-            return
-        if folded:
-            if sizes[1] > self.problems_panel.maximumHeight() + 20:
-                self._problems_size = sizes[1]
-            self.form_splitter.setSizes([total - self.problems_panel.maximumHeight(),
-                                         self.problems_panel.maximumHeight()])
-        else:
-            size = min(self._problems_size, max(80, total // 3))
-            self.form_splitter.setSizes([total - size, size])
+        self._problems_size = self._fold_pane(self.form_splitter, self.problems_panel, folded, self._problems_size, 3)
 
     def _corpus_problems_folded(self, folded: bool) -> None:
-        sizes = self.left_splitter.sizes()
+        self._corpus_problems_size = self._fold_pane(self.left_splitter, self.corpus_problems, folded,
+                                                     self._corpus_problems_size, 2)
+
+    @staticmethod
+    def _fold_pane(splitter: QSplitter, pane: QWidget, folded: bool, size: int, share: int) -> int:
+        """Give a splitter's second pane its header's height (folded) or back its size (at most 1/share
+        of the splitter and what it may take); returns the size to remember for the next unfolding."""
+        sizes = splitter.sizes()
         total = sum(sizes)
         if len(sizes) != 2 or total <= 0:
-            return
+            return size
         if folded:
-            if sizes[1] > self.corpus_problems.maximumHeight() + 20:
-                self._corpus_problems_size = sizes[1]
-            self.left_splitter.setSizes([total - self.corpus_problems.maximumHeight(),
-                                         self.corpus_problems.maximumHeight()])
+            if sizes[1] > pane.maximumHeight() + 20:
+                size = sizes[1]
+            splitter.setSizes([total - pane.maximumHeight(), pane.maximumHeight()])
         else:
-            size = min(self._corpus_problems_size, max(120, total // 2))
-            self.left_splitter.setSizes([total - size, size])
+            shown = min(size, max(80, total // share), pane.maximumHeight())
+            splitter.setSizes([total - shown, shown])
+        return size
 
     def open_at_field(self, path: str, field: str) -> None:
         """Open an article and show a field of it (from the corpus problems view)."""

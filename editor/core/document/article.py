@@ -50,9 +50,14 @@ class ArticleDocument:
     def from_bytes(cls, data: bytes, path: str | os.PathLike | None = None) -> ArticleDocument:
         path_text = os.fspath(path) if path is not None else None
         try:
-            return cls(split(data), path_text)
+            return cls(cls.source_of(data), path_text)
         except ArticleError as exc:
             raise exc.with_path(path_text) from None
+
+    @staticmethod
+    def source_of(data: bytes) -> Source:
+        """Where the editable YAML lies in the file: an article's front matter."""
+        return split(data)
 
     @classmethod
     def from_text(cls, text: str, path: str | None = None) -> ArticleDocument:

@@ -7,8 +7,6 @@ were and only the edited value changes. An empty or missing file is an empty map
 
 from __future__ import annotations
 
-import os
-
 from editor.core.document.article import ArticleDocument
 from editor.core.document.errors import ArticleError
 from editor.core.document.source import Source
@@ -32,23 +30,10 @@ def _source(data: bytes) -> Source:
 class YamlDocument(ArticleDocument):
     """A YAML file whose top level is a mapping (or empty), edited like an article's front matter."""
 
-    @classmethod
-    def from_bytes(cls, data: bytes, path: str | os.PathLike | None = None) -> YamlDocument:
-        path_text = os.fspath(path) if path is not None else None
-        try:
-            return cls(_source(data), path_text)
-        except ArticleError as exc:
-            raise exc.with_path(path_text) from None
-
-    @classmethod
-    def from_file(cls, path: str | os.PathLike) -> YamlDocument:
-        """The file's document; an empty mapping when the file does not exist yet."""
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            data = b""
-        return cls.from_bytes(data, path)
+    @staticmethod
+    def source_of(data: bytes) -> Source:
+        """The whole file is the YAML to edit."""
+        return _source(data)
 
     def ends_with_newline(self) -> YamlDocument:
         """This document, or one whose text ends its last line: a key added at the end needs its own

@@ -81,16 +81,8 @@ def safe_save(path: str | os.PathLike, data: bytes, expected: FileIdentity | Non
         os.umask(umask)
         mode = 0o666 & ~umask
     folder = os.path.dirname(real) or "."
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(real) + ".", suffix=".tmp")
+    tmp = _written_temp(real, data, mode, st)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), mode)
-            if st is not None and hasattr(os, "fchown"):
-                with contextlib.suppress(PermissionError):
-                    os.fchown(handle.fileno(), st.st_uid, st.st_gid)
         os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -99,6 +91,27 @@ def safe_save(path: str | os.PathLike, data: bytes, expected: FileIdentity | Non
     if sync_folder:
         sync_folders([folder])
     return FileIdentity.of(real, data)
+
+
+def _written_temp(real: str, data: bytes, mode: int, owner: os.stat_result | None = None) -> str:
+    """A temporary file beside `real` holding `data`, flushed to disk, with `mode` (and `owner`'s owner
+    where allowed); the caller renames or links it into place."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real) or ".", prefix="." + os.path.basename(real) + ".",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), mode)
+            if owner is not None and hasattr(os, "fchown"):
+                with contextlib.suppress(PermissionError):
+                    os.fchown(handle.fileno(), owner.st_uid, owner.st_gid)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
 
 def create_new(path: str | os.PathLike, data: bytes, sync_folder: bool = True) -> FileIdentity:
@@ -111,13 +124,8 @@ def create_new(path: str | os.PathLike, data: bytes, sync_folder: bool = True) -
         raise FileExistsError(errno.EEXIST, "the file already exists", os.fspath(path))
     umask = os.umask(0)
     os.umask(umask)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(real) + ".", suffix=".tmp")
+    tmp = _written_temp(real, data, 0o666 & ~umask)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), 0o666 & ~umask)
         try:
             os.link(tmp, real)  # fails, atomically, when the name is taken meanwhile
         except FileExistsError:

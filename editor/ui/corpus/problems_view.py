@@ -142,8 +142,10 @@ class CorpusProblemsView(QWidget):
                     if self.tree.isExpanded(self.model.index(r, 0))}
         current = self._current_code()
         self.model.removeRows(0, self.model.rowCount())
+        twice = {c.code for c in counts if sum(1 for o in counts if o.code == c.code) > 1}
         for count in counts:
-            head = QStandardItem(self._code_text(count))
+            head = QStandardItem(self._code_text(count) + (f" ({count.severity}s)" if count.code in twice
+                                                           and count.severity != "off" else ""))
             head.setData(count.code, CODE_ROLE)
             head.setToolTip(f"{RULES.get(count.code, ('', count.code))[1]}\n{_plural(count.findings, 'finding')} "
                             f"in {_plural(count.files, 'article')}; counted as {count.severity}"

@@ -254,18 +254,27 @@ class ProblemsPanel(QWidget):
         if current is not None and current in self.model.problems:
             self.view.setCurrentIndex(self.model.index(self.model.problems.index(current)))
 
+    FIT_ROWS = 6  # up to this many entries the pane is no taller than they are
+
     def _fold(self, fold: bool) -> None:
-        """No problems: only the header line shows, and the splitter gives the room to the form."""
+        """No problems: only the header line shows, and the splitter gives the room to the form. A few
+        problems: the pane is as tall as they are; more: the user's size."""
+        margins = self.layout().contentsMargins()
+        header = self._header_height + margins.top() + margins.bottom() + 4
+        count = len(self.model.problems)
+        if not fold and count <= self.FIT_ROWS:
+            rows = count * max(self.view.sizeHintForRow(0), self.fontMetrics().height() + 4)
+            self.setMaximumHeight(header + rows + 2 * self.view.frameWidth() + 6)
+        elif not fold:
+            self.setMaximumHeight(16777215)
         if fold == self.is_folded:
             return
         self.is_folded = fold
         self.view.setVisible(not fold)
         if fold:
-            margins = self.layout().contentsMargins()
-            self.setMaximumHeight(self._header_height + margins.top() + margins.bottom() + 4)
+            self.setMaximumHeight(header)
             self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         else:
-            self.setMaximumHeight(16777215)
             self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.folded.emit(fold)
 
