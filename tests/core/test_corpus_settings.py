@@ -23,7 +23,8 @@ def severities(root) -> dict:
 def test_absent_file_is_created_with_the_override(tmp_path):
     path = set_rule_severity(tmp_path, "missing-section", "off")
     assert path == tmp_path / CORPUS_SCHEMA_NAME
-    assert path.read_text() == "rules:\n  severity:\n    missing-section: off\n"
+    # `off` quoted: YAML 1.1 readers (PyYAML among them) would read a plain off as false
+    assert path.read_text() == "rules:\n  severity:\n    missing-section: 'off'\n"
     assert severities(tmp_path) == {"missing-section": "off"}
 
 
@@ -41,7 +42,7 @@ def test_an_existing_file_keeps_its_comments_and_only_the_value_changes(tmp_path
     set_rule_severity(tmp_path, "homepage-source", "warning")
     set_rule_severity(tmp_path, "placeholder", "off")
     text = (tmp_path / CORPUS_SCHEMA_NAME).read_bytes().decode()
-    assert text == original.replace("homepage-source: error", "homepage-source: warning") + "    placeholder: off\r\n"
+    assert text == original.replace("homepage-source: error", "homepage-source: warning") + "    placeholder: 'off'\r\n"
     assert severities(tmp_path) == {"homepage-source": "warning", "placeholder": "off"}
     # back to the rule's own severity: the override goes, the rest stays
     set_rule_severity(tmp_path, "placeholder", None)
@@ -50,13 +51,13 @@ def test_an_existing_file_keeps_its_comments_and_only_the_value_changes(tmp_path
 
 
 @pytest.mark.parametrize("original, expected", [
-    ("extends: default\n", "extends: default\nrules:\n  severity:\n    stale: off\n"),
-    ("rules:\n  stale_warning_days: 90", "rules:\n  stale_warning_days: 90\n  severity:\n    stale: off\n"),
-    ("rules:\n  severity: {homepage-source: error}\n", "rules:\n  severity: {homepage-source: error, stale: off}\n"),
-    ("rules:\n  severity:\n", "rules:\n  severity:\n    stale: off\n"),
-    # a flow mapping cannot hold a block mapping: the value is rewritten as a block
-    ("rules: {stale_warning_days: 90}\n", "rules:\n  stale_warning_days: 90\n  severity:\n    stale: off\n"),
-    ("", "rules:\n  severity:\n    stale: off\n"),
+    ("extends: default\n", "extends: default\nrules:\n  severity:\n    stale: 'off'\n"),
+    ("rules:\n  stale_warning_days: 90", "rules:\n  stale_warning_days: 90\n  severity:\n    stale: 'off'\n"),
+    ("rules:\n  severity: {homepage-source: error}\n",
+     "rules:\n  severity: {homepage-source: error, stale: 'off'}\n"),
+    ("rules:\n  severity:\n", "rules:\n  severity:\n    stale: 'off'\n"),
+    ("rules: {stale_warning_days: 90}\n", "rules: {stale_warning_days: 90, severity: {stale: 'off'}}\n"),
+    ("", "rules:\n  severity:\n    stale: 'off'\n"),
 ])
 def test_each_shape_of_the_file_takes_the_override(tmp_path, original, expected):
     (tmp_path / CORPUS_SCHEMA_NAME).write_text(original)

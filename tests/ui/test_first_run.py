@@ -113,7 +113,12 @@ def test_no_article_open_shows_the_welcome_panel(make_window, tmp_path, corpus, 
     assert window.session is None
     assert window.editor_stack.currentWidget() is window.welcome
     assert "new-corpus has no articles yet" in window.welcome.status.text()
-    assert window.welcome.new_button.isHidden()  # the window has no new-article action
+    # the window has a new-article action now: the panel offers it, with its keys
+    assert not window.welcome.new_button.isHidden() and window.welcome.new_button.isEnabled()
+    started = []
+    window.article_files.new_article = lambda: started.append(True)
+    window.welcome.new_button.click()
+    assert started == [True]
 
     window.settings.add_recent_corpus(str(corpus))
     window.open_corpus(str(empty))  # the panel afresh, with the recent corpora

@@ -138,7 +138,7 @@ def test_a_severity_change_keeps_the_schema_file_s_comments(make_window, corpus)
     window = make_window(corpus, corpus / ARTICLE)
     assert window.set_rule_severity("stale", "off")
     assert (corpus / CORPUS_SCHEMA_NAME).read_text() == (
-        "# house rules\nrules:\n  stale_warning_days: 150  # shorter\n  severity:\n    stale: off\n")
+        "# house rules\nrules:\n  stale_warning_days: 150  # shorter\n  severity:\n    stale: 'off'\n")
     assert "stale" not in {p.code for p in window.problems}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,6 +94,10 @@ class ArticleForm(QWidget):
         self.jump_actions: list[QAction] = []  # Ctrl+3... to the sections the schema gives a key (x-shortcut)
         self._resume: QWidget | None = None  # the field Escape left: Tab goes on from there
         self._jumping = False
+        self._revealing: ObjectListEditor | None = None  # the list whose selected item is being shown
+        self._reveal_timer = QTimer(self)
+        self._reveal_timer.setSingleShot(True)
+        self._reveal_timer.timeout.connect(self._reveal_done)
         self.ctx.leave_field = self._leave_field
 
         layout = QVBoxLayout(self)
@@ -329,34 +333,54 @@ class ArticleForm(QWidget):
         elif bottom > value + height:
             bar.setValue(bottom - height)
 
+    REVEAL_SETTLE_MS = 400  # while the layout still settles after a selection, the detail is placed again
+
     def reveal_detail(self, editor: ObjectListEditor) -> None:
         """An item was selected: show its row and as much of its detail form as fits; the detail form's
-        top wins when both do not fit (at 1280x720 a list of 30 facts is taller than the view)."""
+        top wins when both do not fit (at 1280x720 a list of 30 facts is taller than the view). Fields
+        that size themselves to their text move the detail form a little later: it is placed again when
+        it moves, for a moment."""
         if self._jumping:
             return
-
-        def place() -> None:
-            try:
-                if self.body is None or not editor.detail.isVisible():
-                    return
-                detail_top = editor.detail.mapTo(self.body, QPoint(0, 0)).y()
-                height = self.scroll.viewport().height()
-                shown = min(editor.detail.height(), height * 2 // 3)
-                index = editor.view.currentIndex()
-                row_top = detail_top
-                if index.isValid():
-                    row_top = editor.view.viewport().mapTo(self.body, editor.view.visualRect(index).topLeft()).y()
-                if detail_top + shown - row_top <= height - 48:
-                    self._ensure_rect_visible(QRect(0, row_top, 1, detail_top + shown - row_top))
-                else:
-                    self._ensure_rect_visible(QRect(0, detail_top - 30, 1, shown + 30), margin=0)
-            except RuntimeError:  # the form was rebuilt meanwhile
-                pass
-
+        self._revealing = editor
+        editor.detail.installEventFilter(self)
         if self.body is not None and self.body.layout() is not None:
             self.body.layout().activate()
-        place()
-        QTimer.singleShot(0, place)  # once more after the detail form's own layout settles
+        self._place_detail()
+        QTimer.singleShot(0, self._place_detail)
+        self._reveal_timer.start(self.REVEAL_SETTLE_MS)
+
+    def _place_detail(self) -> None:
+        editor = self._revealing
+        try:
+            if editor is None or self.body is None or not editor.detail.isVisible():
+                return
+            detail_top = editor.detail.mapTo(self.body, QPoint(0, 0)).y()
+            height = self.scroll.viewport().height()
+            shown = min(editor.detail.height(), height * 2 // 3)
+            index = editor.view.currentIndex()
+            row_top = detail_top
+            if index.isValid():
+                row_top = editor.view.viewport().mapTo(self.body, editor.view.visualRect(index).topLeft()).y()
+            if detail_top + shown - row_top <= height - 48:
+                self._ensure_rect_visible(QRect(0, row_top, 1, detail_top + shown - row_top))
+            else:
+                self._ensure_rect_visible(QRect(0, detail_top - 30, 1, shown + 30), margin=0)
+        except RuntimeError:  # the form was rebuilt meanwhile
+            self._revealing = None
+
+    def _reveal_done(self) -> None:
+        editor, self._revealing = self._revealing, None
+        with contextlib.suppress(RuntimeError, AttributeError):
+            editor.detail.removeEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        editor = self._revealing
+        if editor is not None and event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            with contextlib.suppress(RuntimeError):
+                if obj is editor.detail:
+                    QTimer.singleShot(0, self._place_detail)
+        return super().eventFilter(obj, event)
 
     # refreshing --------------------------------------------------------------------------------------------
     def _session_changed(self) -> None:
