@@ -71,9 +71,15 @@ def test_list_columns_fit_the_ids_and_are_remembered(make_window, corpus, qtbot)
     longest = max((row.id for row in panel.model.rows()), key=fm.horizontalAdvance)
     assert header.sectionSize(COL_ID) >= fm.horizontalAdvance(longest) + 8
     assert panel.table.textElideMode() == Qt.TextElideMode.ElideRight  # never in the middle
-    # the user's widths and order stay, across runs
+    # a window resize refits; the user's drag of a column's edge is theirs, across runs, with the order
+    edge = header.sectionViewportPosition(COL_ID) + header.sectionSize(COL_ID) - 1
+    y = header.height() // 2
+    QTest.mousePress(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(edge, y))
+    QTest.mouseMove(header.viewport(), QPoint(edge + 40, y))
+    QTest.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(edge + 40, y))
+    assert panel.user_sized
     header.moveSection(header.visualIndex(COL_TITLE), 0)
-    panel.user_sized = True
     header.resizeSection(COL_ID, 333)
     window.close()
     again = make_window(corpus, corpus / ARTICLE)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -143,6 +142,8 @@ class CorpusPanel(QWidget):
         header.customContextMenuRequested.connect(self._header_menu)
         self.user_sized = False  # the user set widths (or they were restored): no more fitting
         self._sizing = False
+        self._header_pressed = False  # a mouse button is down on the header: a resize is the user's
+        header.viewport().installEventFilter(self)
         header.sectionResized.connect(self._section_resized)
         for col, width in ((COL_ID, 110), (COL_CATEGORY, 80), (COL_CONFIDENCE, 60), (COL_VERIFIED, 90),
                            (COL_PROBLEMS, 70)):
@@ -350,7 +351,8 @@ class CorpusPanel(QWidget):
         self.proxy.set_problem_filter(code, paths)
 
     # -- columns -------------------------------------------------------------------------------------------
-    TITLE_MIN = 90  # the title gives way first, down to this; then the category; the id comes last
+    TITLE_MIN = 40  # the title gives way first, down to this; then the category; the id comes last
+    ID_MIN = 50
 
     def fit_columns(self) -> None:
         """Columns as wide as their content; the title takes the rest. Where the list is too narrow for
@@ -358,7 +360,7 @@ class CorpusPanel(QWidget):
         fm = self.table.fontMetrics()
         header = self.table.horizontalHeader()
         rows = self.model.rows()
-        pad = 26  # the cell's margins and the focus frame, with room to spare
+        pad = 18  # the cell's margins and the focus frame
 
         def widest(texts, floor: str) -> int:
             longest = sorted({t for t in texts if t}, key=len, reverse=True)[:40]
@@ -370,14 +372,13 @@ class CorpusPanel(QWidget):
                   COL_CONFIDENCE: widest((r.confidence for r in rows), "Conf."),
                   COL_VERIFIED: widest(["2026-12-31"], "Verified"),
                   COL_PROBLEMS: widest(problems, "\u2716 9")}
-        available = max(self.table.viewport().width(), 200) - self.TITLE_MIN
-        fixed = wanted[COL_CONFIDENCE] + wanted[COL_VERIFIED] + wanted[COL_PROBLEMS]
-        if fixed + wanted[COL_ID] + wanted[COL_CATEGORY] > available:
+        room = max(self.table.viewport().width(), 200) - self.TITLE_MIN
+        room -= wanted[COL_CONFIDENCE] + wanted[COL_VERIFIED] + wanted[COL_PROBLEMS]
+        if wanted[COL_ID] + wanted[COL_CATEGORY] > room:
             wanted[COL_CATEGORY] = max(fm.horizontalAdvance("Cat.") + pad,
-                                       min(wanted[COL_CATEGORY], available - fixed - wanted[COL_ID]))
-        if fixed + wanted[COL_ID] + wanted[COL_CATEGORY] > available:
-            wanted[COL_ID] = max(fm.horizontalAdvance("kb-2026-00000") + pad,
-                                 available - fixed - wanted[COL_CATEGORY])
+                                       min(wanted[COL_CATEGORY], room - wanted[COL_ID]))
+        if wanted[COL_ID] + wanted[COL_CATEGORY] > room:
+            wanted[COL_ID] = max(self.ID_MIN, room - wanted[COL_CATEGORY])
         self._sizing = True
         try:
             for col, width in wanted.items():
@@ -386,9 +387,8 @@ class CorpusPanel(QWidget):
             self._sizing = False
 
     def _section_resized(self, logical: int, *_args) -> None:
-        if not self._sizing and logical != COL_TITLE and self.table.isVisible() and \
-                QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
-            self.user_sized = True  # the user dragged a column: their widths stay
+        if not self._sizing and logical != COL_TITLE and self._header_pressed:
+            self.user_sized = True  # the user dragged a column's edge: their widths stay
 
     def header_state(self):
         return self.table.horizontalHeader().saveState()
@@ -432,6 +432,9 @@ class CorpusPanel(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and not self.user_sized:
             self._fit_timer.start()
+        if obj is self.table.horizontalHeader().viewport() and event.type() in (
+                QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            self._header_pressed = event.type() == QEvent.Type.MouseButtonPress
         # Down from the search box goes to the list; Esc clears the search
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Down:

@@ -488,6 +488,8 @@ class ObjectListEditor(FieldEditor):
         self.view.setAccessibleName(self.spec.label)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # a click on the item already selected shows its detail form too (it may be scrolled away)
+        self.view.clicked.connect(lambda _index: self._row is not None and self.detail_shown.emit(self._row))
         self.view.action.connect(self._action)
         box.addWidget(self.view)
 
