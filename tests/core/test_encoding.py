@@ -8,6 +8,7 @@ from editor.core.document.encoding import (
     ConversionError,
     convert,
     display_text,
+    exact_diff,
     guess_encodings,
     hex_dump,
     inspect_bytes,
@@ -92,3 +93,16 @@ def test_a_utf8_bom_before_latin1_bytes_is_kept():
     assert problem.offset == data.index(b"\xe9")
     plan = convert(data, "latin-1")
     assert plan.new == b"\xef\xbb\xbf---\ntitle: Caf\xc3\xa9\n---\n" and plan.changed_bytes == 1
+
+
+def test_exact_diff_hides_no_byte_change():
+    assert exact_diff(b"same\n", b"same\n") == ""
+    typed = exact_diff(LATIN1, LATIN1.replace(b"Body", b"xBody"))
+    assert "-Body \\xe9t\\xe9.\n+xBody \\xe9t\\xe9.\n" in typed  # the undecodable bytes are shown as they are
+    endings = exact_diff(b"a\r\nb\r\n", b"a\r\nb\n")
+    assert "-b␍\n+b\n" in endings and " a␍\n" in endings
+    assert "\\ No newline at end of file" in exact_diff(b"a\nb\n", b"a\nb")
+    assert exact_diff(b"a\n", b"\xef\xbb\xbfa\n").startswith("# the byte order mark (BOM) at the start of the file "
+                                                           "is added")
+    look_alike = exact_diff(b"Caf\xe9\n", b"Caf\\xe9\n")
+    assert look_alike.startswith("# the bytes differ from byte offset 3")

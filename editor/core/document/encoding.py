@@ -278,3 +278,40 @@ def _changed_spans(data: bytes, encoding: str, prefix: bytes) -> tuple[int, int,
         line += out.count("\n")
         start = i + 1
     return changed, places, lines
+
+
+# -- the exact diff of two versions of a file ---------------------------------------------------------
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def _diff_lines(text: str, show_cr: bool) -> list[str]:
+    lines = text.split("\n")
+    last = lines.pop()
+    out = [line + "\n" for line in lines]
+    if last:
+        out.append(last + "\n" + NO_NEWLINE)
+    return [line.replace("\r", "␍") for line in out] if show_cr else out
+
+
+def exact_diff(old: bytes, new: bytes, fromfile: str = "on disk", tofile: str = "unsaved") -> str:
+    """A unified diff from which no byte change can hide: bytes that are not UTF-8 show as \\xNN, a
+    line-ending change shows ␍, a missing last newline is said, and a change of the BOM (or of bytes
+    that look alike) gets a note line starting with '#'. Empty when the bytes are equal."""
+    if old == new:
+        return ""
+    old_text, new_text = display_text(old, inspect_bytes(old)), display_text(new, inspect_bytes(new))
+    plain = [old_text.split("\n"), new_text.split("\n")]
+    show_cr = any(a != b and a.rstrip("\r") == b.rstrip("\r") for a, b in zip(*plain, strict=False)) or (
+        old_text.count("\r") != new_text.count("\r") and old_text.replace("\r", "") == new_text.replace("\r", ""))
+    diff = "".join(difflib.unified_diff(_diff_lines(old_text, show_cr), _diff_lines(new_text, show_cr),
+                                        fromfile=fromfile, tofile=tofile))
+    notes = []
+    if old.startswith(UTF8_BOM) != new.startswith(UTF8_BOM):
+        notes.append(f"# the byte order mark (BOM) at the start of the file is "
+                     f"{'removed' if old.startswith(UTF8_BOM) else 'added'}\n")
+    if not diff and not notes:
+        at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+        notes.append(f"# the bytes differ from byte offset {at} where the text looks the same "
+                     f"({len(old):,} bytes on disk, {len(new):,} to write)\n")
+    return "".join(notes) + diff

@@ -37,7 +37,8 @@ class CorpusTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[CorpusRow] = []
         self._by_path: dict[str, int] = {}
-        self._dirty: set[str] = set()
+        self._dirty: set[str] = set()  # articles open with unsaved edits
+        self._clash: set[str] = set()  # ... whose file changed on disk where they have unsaved edits
         self.today = today or dt.date.today()
         self.stale_days = stale_days
         self._bold: QFont | None = None
@@ -113,6 +114,24 @@ class CorpusTableModel(QAbstractTableModel):
     def is_dirty(self, path: str) -> bool:
         return path in self._dirty
 
+    def set_clash(self, path: str, clash: bool) -> None:
+        if clash == (path in self._clash):
+            return
+        if clash:
+            self._clash.add(path)
+        else:
+            self._clash.discard(path)
+        i = self._by_path.get(path)
+        if i is not None:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def has_clash(self, path: str) -> bool:
+        return path in self._clash
+
+    def marks(self, path: str) -> str:
+        """The title's prefix for an open article: ● unsaved edits, ⇄ a clash with the disk to decide."""
+        return ("⇄ " if path in self._clash else "") + ("● " if path in self._dirty else "")
+
     def categories(self) -> list[str]:
         return sorted({row.category for row in self._rows if row.category})
 
@@ -183,7 +202,7 @@ class CorpusTableModel(QAbstractTableModel):
         if col == COL_ID:
             return row.id
         if col == COL_TITLE:
-            mark = "● " if row.path in self._dirty else ""
+            mark = self.marks(row.path)
             if row.kind == "broken":
                 return f"{mark}⚠ {row.path.rsplit('/', 1)[-1]} cannot be read: {row.message or 'parse error'}"
             if row.kind == "other":
@@ -213,6 +232,8 @@ class CorpusTableModel(QAbstractTableModel):
             tip = row.path
             if row.path in self._dirty:
                 tip += "\nunsaved changes"
+            if row.path in self._clash:
+                tip += "\nchanged on disk where you have unsaved edits: open it to choose what to keep"
             if row.message:
                 tip += f"\n{row.message}"
             return tip

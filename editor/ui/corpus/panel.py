@@ -42,18 +42,36 @@ ANY_CONFIDENCE = "Any confidence"
 SEARCH_DELAY_MS = 200
 PARTIAL_RELOAD_S = 2.0  # while the index builds, show what it has read at most this often,
 PARTIAL_RELOAD_ROWS = 2500  # until this many rows show (bigger reloads would stall typing)
+OPEN_DELAY_MS = 150  # keyboard moves in the list open the article once the key rests this long
+_NAVIGATION_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home,
+                    Qt.Key.Key_End)
 
 
 class CorpusTable(QTableView):
-    """The table; Enter opens the current article (as double-click does)."""
+    """The table; Enter opens the current article (as double-click does); a plain move of the current
+    row with the keyboard is reported as `navigated` (the panel opens it after a short rest)."""
 
     open_requested = Signal(str)
+    navigated = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.press_modifiers = Qt.KeyboardModifier.NoModifier
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.open_requested.emit(self.currentIndex().data(PATH_ROLE))
             return
+        before = self.currentIndex()
         super().keyPressEvent(event)
+        if event.key() in _NAVIGATION_KEYS and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier) \
+                and self.currentIndex() != before and self.currentIndex().isValid():
+            self.navigated.emit()
+
+    def mousePressEvent(self, event) -> None:
+        self.press_modifiers = event.modifiers()
+        super().mousePressEvent(event)
 
 
 class CorpusPanel(QWidget):
@@ -166,13 +184,41 @@ class CorpusPanel(QWidget):
         self.confidence.currentIndexChanged.connect(self._filters_changed)
         self.stale.toggled.connect(self._filters_changed)
         self.errors.toggled.connect(self._filters_changed)
+        # one click opens; Ctrl/Shift+click only selects (several articles for a batch action)
+        self.table.clicked.connect(self._clicked)
         self.table.doubleClicked.connect(lambda index: self.article_activated.emit(index.data(PATH_ROLE)))
-        self.table.open_requested.connect(self.article_activated)
+        self.table.open_requested.connect(self._open_now)
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(OPEN_DELAY_MS)
+        self._open_timer.timeout.connect(self._open_current)
+        self.table.navigated.connect(self._open_timer.start)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.proxy.rowsInserted.connect(self._update_status)
         self.proxy.rowsRemoved.connect(self._update_status)
         self.proxy.modelReset.connect(self._update_status)
         self.proxy.layoutChanged.connect(self._update_status)
+
+    # -- opening --------------------------------------------------------------------------------
+    def _clicked(self, index) -> None:
+        modifiers = self.table.press_modifiers
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return
+        if index.isValid():
+            self._open_now(index.data(PATH_ROLE))
+
+    def _open_now(self, path: str) -> None:
+        self._open_timer.stop()
+        self.article_activated.emit(path)
+
+    def _open_current(self) -> None:
+        path = self.current_path()
+        if path:
+            self.article_activated.emit(path)
+
+    def open_pending(self) -> bool:
+        """A keyboard move waits to open its article."""
+        return self._open_timer.isActive()
 
     # -- the index ------------------------------------------------------------------------------
     def set_source(self, source: CorpusSource) -> None:
