@@ -562,7 +562,7 @@ class MainWindow(QMainWindow):
                 Problem(s.path, "", problem.line, "error", problem.code, problem.message)]
             self.problem_label.setText(problem.title if problem.kind == "not-an-article" else
                                        f"{problem.title} — {problem.one_line()}")
-            self.problem_label.setToolTip(f"{problem.title}: {problem.one_line()}")
+            self.problem_label.setToolTip(f"{problem.title} — {problem.one_line()}")
         self.problems = list(problems)
         self.problems_panel.set_problems(self.problems)
         if problem is not None:

@@ -63,10 +63,9 @@ class TextProblem:
         return f"line {self.line}" + (f", byte offset {self.offset}" if self.offset is not None else "")
 
     def one_line(self) -> str:
-        """'Line 3: mapping values are not allowed here' (the status bar's words)."""
+        """'line 3: mapping values are not allowed here' (the status bar's words, after the title)."""
         where = self.location
-        return f"{where[:1].upper()}{where[1:]}: {self.message}" if where else self.message[:1].upper() + \
-            self.message[1:]
+        return f"{where}: {self.message}" if where else self.message
 
 
 @dataclass(frozen=True)
@@ -234,7 +233,7 @@ class ArticleSession(QObject):
             return None
         if self.undecoded is not None:
             kind = "binary" if self.undecoded.kind == "binary" else "not-utf8"
-            return TextProblem(kind, self.undecoded.what, self.undecoded.line, self.undecoded.offset,
+            return TextProblem(kind, self.undecoded.detail, self.undecoded.line, self.undecoded.offset,
                                self.undecoded.code)
         err = self.error
         code = getattr(err, "code", "parse-error")

@@ -78,6 +78,15 @@ class ByteProblem:
     def describe(self) -> str:
         return f"{self.what}: {self.where}"
 
+    @property
+    def detail(self) -> str:
+        """What is wrong with the first bad byte: 'byte 0xE9 is not UTF-8'."""
+        if self.kind == "binary":
+            return ("a NUL byte: " if self.byte == 0 else f"byte 0x{self.byte:02X}: ") + "a binary file, not text"
+        if self.kind == "utf16":
+            return f"{_label(self.encoding or 'utf-16')} text, not UTF-8"
+        return f"byte 0x{self.byte:02X} is not UTF-8"
+
 
 def _label(encoding: str) -> str:
     return codecs.lookup(encoding).name.upper().replace("_", "-")
@@ -181,8 +190,8 @@ def guess_encodings(data: bytes) -> list[str]:
             key = codecs.lookup(name).name
         except LookupError:
             continue
-        if key in seen or key == "utf-8":
-            continue
+        if key in seen or key == "utf-8" or (key.startswith(("utf-16", "utf-32")) and utf16 is None):
+            continue  # any even number of bytes "decodes" as UTF-16: offered only for UTF-16 text
         seen.add(key)
         if _decodes(data, name):
             usable.append(name)

@@ -291,11 +291,11 @@ class BodyPanel(QWidget):
                     "Fix the text here (the line is marked); the form comes back when it parses. Nothing is "
                     "written until you save.")
         elif problem.kind == "binary":
-            text = (f"<b>Read-only</b> — {problem.message} ({where}). It is shown as a hex dump and is never "
-                    "edited or rewritten.")
+            text = (f"<b>Read-only: binary file</b> — {where}: {problem.message}. It is shown as a hex dump and "
+                    "is never edited or rewritten.")
         else:
-            text = (f"<b>Read-only</b> — {problem.message} ({where}): shown as it is, \\xNN for each byte that "
-                    "is not UTF-8. Nothing can be typed or saved until it is converted.")
+            text = (f"<b>Read-only: not UTF-8</b> — {where}: {problem.message}. Shown as it is (\\xNN for "
+                    "each such byte); nothing can be typed or saved until it is converted.")
         self.banner.setText(text)
         self.banner.setAccessibleName(problem.title)
         self.convert_button.setVisible(problem.kind == "not-utf8")
