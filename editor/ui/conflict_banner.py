@@ -1,7 +1,8 @@
 """The banner above the article's editors when its file changed on disk.
 
-A plain widget: a message and the buttons that fit the outcome (a clash offers Compare, Keep mine and
-Take theirs; a merge or a deletion is a note to dismiss). `editor.ui.sync.ConflictController` connects
+A plain widget: a message and the buttons that fit the outcome (a clash offers "Compare and choose…",
+the view that decides field by field, and Keep mine / Take theirs for everything; a merge or a
+deletion is a note to dismiss). `editor.ui.sync.ConflictController` connects
 it to the session.
 """
 
@@ -34,13 +35,15 @@ class ConflictBanner(QFrame):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.compare_button = QPushButton("Compare")
+        self.compare_button = QPushButton("Compare and choose…")
         self.keep_mine_button = QPushButton("Keep mine")
-        self.take_theirs_button = QPushButton("Take theirs")
+        self.take_theirs_button = QPushButton("Take theirs…")
         self.dismiss_button = QPushButton("Dismiss")
-        self.compare_button.setToolTip("Show your text and the file on disk side by side")
-        self.keep_mine_button.setToolTip("Keep your text; saving will replace the file on disk")
-        self.take_theirs_button.setToolTip("Drop your unsaved edits and load the file as it is on disk")
+        self.compare_button.setToolTip("Your text and the file on disk side by side; keep yours or take theirs "
+                                       "for each clashing field (the rest is merged)")
+        self.keep_mine_button.setToolTip("Keep all your text; saving will replace the file on disk")
+        self.take_theirs_button.setToolTip("Replace all your unsaved edits with the file on disk (asks first; "
+                                           "Undo brings them back)")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.message, 1)

@@ -155,7 +155,9 @@ class MarkdownEditor(QPlainTextEdit):
                 background, _ = theme.banner_colors()
                 selection.format.setBackground(background)
                 selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-                selection.cursor = QTextCursor(block)
+                cursor = QTextCursor(block)
+                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor  # every wrapped row of the line, not only its first
                 selections.append(selection)
         self.setExtraSelections(selections)
         self.gutter.update()

@@ -287,15 +287,14 @@ class BodyPanel(QWidget):
             text = (f"<b>Not an article</b> — {problem.message}. It is shown as text; nothing is written "
                     "until you save.")
         elif problem.kind == "parse-error":
-            text = (f"<b>Raw text mode</b> — the front matter cannot be parsed ({where}: {problem.message}). "
-                    "Fix the text here (the line is marked); the form comes back when it parses. Nothing is "
-                    "written until you save.")
+            text = (f"<b>Raw text mode</b> — {where}: {problem.message}. Fix it here (the line is marked); "
+                    "the form comes back when it parses.")
         elif problem.kind == "binary":
             text = (f"<b>Read-only: binary file</b> — {where}: {problem.message}. It is shown as a hex dump and "
                     "is never edited or rewritten.")
         else:
-            text = (f"<b>Read-only: not UTF-8</b> — {where}: {problem.message}. Shown as it is (\\xNN for "
-                    "each such byte); nothing can be typed or saved until it is converted.")
+            text = (f"<b>Read-only: not UTF-8</b> — {where}: {problem.message}. Nothing can be typed or saved "
+                    "until it is converted.")
         self.banner.setText(text)
         self.banner.setAccessibleName(problem.title)
         self.convert_button.setVisible(problem.kind == "not-utf8")

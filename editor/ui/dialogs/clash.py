@@ -68,19 +68,14 @@ class ClashDialog(QDialog):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.RichText)
-        self.rows_box = QWidget()
-        self.rows = QGridLayout(self.rows_box)
-        self.rows.setContentsMargins(4, 4, 4, 4)
-        self.rows.setHorizontalSpacing(10)
-        self.rows.setVerticalSpacing(6)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        scroll.setWidget(self.rows_box)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view = SideBySideView(self)
         self.left, self.right = self.view.left, self.view.right
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.scroll = scroll
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 2)
@@ -128,10 +123,13 @@ class ClashDialog(QDialog):
         clash = self.session.clash
         theirs = clash.theirs if clash is not None else self.session.saved_bytes
         self.view.set_texts(self.session.text, theirs.decode("utf-8", errors="backslashreplace").lstrip("\ufeff"))
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        # the rows are built anew (the scroll area deletes the old ones)
+        self.rows_box = QWidget()
+        self.rows = QGridLayout(self.rows_box)
+        self.rows.setContentsMargins(4, 4, 4, 4)
+        self.rows.setHorizontalSpacing(10)
+        self.rows.setVerticalSpacing(6)
+        self.scroll.setWidget(self.rows_box)
         self.choice_buttons.clear()
         if clash is None:
             self.intro.setText("<b>Nothing left to decide.</b> Your edits are merged with the file on disk; "
@@ -139,6 +137,8 @@ class ClashDialog(QDialog):
                                "last decision back.")
             self.keep_all_button.setEnabled(False)
             self.take_all_button.setEnabled(False)
+            self.rows.addWidget(QLabel("Every clash is decided."), 0, 0)
+            self._fit_rows()
             return
         self.keep_all_button.setEnabled(True)
         self.take_all_button.setEnabled(True)
@@ -164,6 +164,23 @@ class ClashDialog(QDialog):
         self.rows.setColumnStretch(1, 1)
         self.rows.setColumnStretch(2, 1)
         self.rows.setRowStretch(len(clash.fields) + 1, 1)
+        for i in range(self.rows.count()):  # shown now, so the rows' height is known at once
+            widget = self.rows.itemAt(i).widget()
+            if widget is not None:
+                widget.show()
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Give the rows the height they need (up to 55% of the dialog), the texts below the rest."""
+        self.rows.activate()
+        wanted = self.rows_box.sizeHint().height() + 2 * self.scroll.frameWidth() + 4
+        total = max(1, sum(self.splitter.sizes()) or self.splitter.height())
+        rows = min(wanted, int(total * 0.55))
+        self.splitter.setSizes([rows, max(1, total - rows)])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def _add_row(self, row: int, item: FieldClash, choice: str | None, decidable: bool) -> None:
         name = "Body (the clashing lines)" if item.name == BODY else item.name
@@ -171,16 +188,21 @@ class ClashDialog(QDialog):
         label.setWordWrap(True)
         label.setMinimumWidth(140)
         label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.rows.addWidget(label, row, 0)
+        self.rows.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
         if item.decidable:
-            self.rows.addWidget(_value_box(value_text(item.mine), f"{name}: your version"), row, 1)
-            self.rows.addWidget(_value_box(value_text(item.theirs), f"{name}: on disk"), row, 2)
+            mine_text, their_text = value_text(item.mine), value_text(item.theirs)
+            if item.name == BODY:  # lines: their last newline is no part of what differs
+                mine_text, their_text = mine_text.rstrip("\n"), their_text.rstrip("\n")
+            self.rows.addWidget(_value_box(mine_text, f"{name}: your version"), row, 1,
+                                Qt.AlignmentFlag.AlignTop)
+            self.rows.addWidget(_value_box(their_text, f"{name}: on disk"), row, 2,
+                                Qt.AlignmentFlag.AlignTop)
         else:
             note = QLabel("Compare the whole texts below.")
             note.setWordWrap(True)
             self.rows.addWidget(note, row, 1, 1, 2)
         box = QWidget()
-        buttons = QVBoxLayout(box)
+        buttons = QHBoxLayout(box)
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.setSpacing(4)
         mine = QPushButton("Keep mine")
@@ -189,13 +211,13 @@ class ClashDialog(QDialog):
         theirs.setAccessibleName(f"Take theirs: {item.name}")
         for button in (mine, theirs):
             button.setEnabled(decidable and choice is None)
+            button.setVisible(choice is None)  # decided: the row says how (Undo takes it back)
             buttons.addWidget(button)
         if choice is not None:
             done = QLabel("✓ yours kept" if choice == MINE else "✓ disk's taken")
             done.setStyleSheet(f"color: {theme.muted_color().name()};")
             buttons.addWidget(done)
-        buttons.addStretch(1)
         mine.clicked.connect(lambda _=False, n=item.name: self._choose(n, MINE))
         theirs.clicked.connect(lambda _=False, n=item.name: self._choose(n, THEIRS))
         self.choice_buttons[item.name] = (mine, theirs)
-        self.rows.addWidget(box, row, 3)
+        self.rows.addWidget(box, row, 3, Qt.AlignmentFlag.AlignTop)

@@ -40,7 +40,7 @@ class ConvertDialog(QDialog):
         self.conversion: Conversion | None = None
         problem = inspect_bytes(data)
         intro = QLabel(f"<b>{name}</b> is {problem.what if problem else 'UTF-8 already'}"
-                       f"{' (' + problem.where + ')' if problem else ''}. Choose the encoding it was written in: "
+                       f"{': ' + problem.where if problem else ''}. Choose the encoding it was written in: "
                        "the converted text opens as unsaved changes (one step: Undo gives back the original "
                        "bytes); saving writes it.")
         intro.setWordWrap(True)
@@ -52,6 +52,7 @@ class ConvertDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.view = DiffView()
+        self.view.setLineWrapMode(DiffView.LineWrapMode.WidgetWidth)  # a changed byte far right stays in view
         form = QFormLayout()
         form.addRow("&Encoding of the file:", self.combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
