@@ -47,6 +47,7 @@ from editor.ui.form.article_form import ArticleForm
 from editor.ui.form.problems_panel import ProblemsPanel
 from editor.ui.help import WindowHelp
 from editor.ui.history import HistoryStack, UndoRouter
+from editor.ui.recovery import display_path
 from editor.ui.session import ArticleSession
 from editor.ui.sessions import OpenArticles
 from editor.ui.settings import Settings
@@ -505,14 +506,7 @@ class MainWindow(QMainWindow):
 
     def ask_unsaved_all(self, sessions: list[ArticleSession]) -> str:
         """'save' (all of them), 'discard' (all) or 'cancel', asked once (tests replace this method)."""
-        return unsaved.ask_unsaved_all(self, [self._display_path(s.path) for s in sessions])
-
-    def _display_path(self, path: str) -> str:
-        if self.root:
-            rel = os.path.relpath(path, self.root)
-            if not rel.startswith(".."):
-                return rel
-        return path
+        return unsaved.ask_unsaved_all(self, [display_path(s.path, self.root) for s in sessions])
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user something went wrong (tests replace this method)."""

@@ -130,6 +130,15 @@ class SessionJournal(QObject):
                              f"{exc.strerror or exc}")
 
 
+def display_path(path: str, root: str | None) -> str:
+    """`path` relative to the corpus `root` when it lies inside it, else as it is."""
+    if root:
+        rel = os.path.relpath(path, root)
+        if not rel.startswith(".."):
+            return rel
+    return path
+
+
 def restore_into(session, entry: JournalEntry) -> None:
     """Put the journaled bytes into `session` (the same article) as unsaved edits: one undoable step,
     byte for byte (whatever they are: text, raw text, a conversion not saved yet)."""
@@ -206,11 +215,7 @@ class RecoveryDialog(QDialog):
         self.resize(900, 640)
 
     def _name(self, path: str) -> str:
-        if self.root:
-            rel = os.path.relpath(path, self.root)
-            if not rel.startswith(".."):
-                return rel
-        return path
+        return display_path(path, self.root)
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.entries):

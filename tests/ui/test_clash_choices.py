@@ -6,24 +6,26 @@ from __future__ import annotations
 
 from PySide6.QtTest import QTest
 
-from editor.core.document.article import ArticleDocument
 from editor.core.document.edits import SetValue
 from editor.core.files.merge import BODY
+from tests.ui.test_watcher import edited
 
 ARTICLE = "ai/backpropagation.md"
 TITLE = "Backpropagation: How Neural Networks Compute Gradients"
 
 
-def edited(data: bytes, *ops) -> bytes:
-    doc = ArticleDocument.from_bytes(data)
-    for op in ops:
-        doc.apply(op)
-    return doc.to_bytes()
-
-
 def with_body(data: bytes, old: bytes, new: bytes) -> bytes:
     assert data.count(old) == 1
     return data.replace(old, new)
+
+
+def open_with_my_title(make_window, corpus):
+    """(path, original bytes, window, session): the article open with an unsaved title of mine."""
+    path = corpus / ARTICLE
+    original = path.read_bytes()
+    window = make_window(corpus, path)
+    window.session.apply(SetValue("title", "My title"))
+    return path, original, window, window.session
 
 
 def clash_in_window(qtbot, window, path, theirs: bytes):
@@ -38,11 +40,7 @@ def clash_in_window(qtbot, window, path, theirs: bytes):
 
 
 def test_take_theirs_for_the_title_keeps_the_unrelated_body_edit(make_window, corpus, qtbot):
-    path = corpus / ARTICLE
-    original = path.read_bytes()
-    window = make_window(corpus, path)
-    session = window.session
-    session.apply(SetValue("title", "My title"))
+    path, original, window, session = open_with_my_title(make_window, corpus)
     editor = window.body_panel.editor
     editor.setFocus()
     QTest.keyClicks(editor, "Mine ")  # an unsaved body edit that nothing on disk touches
@@ -68,11 +66,7 @@ def test_take_theirs_for_the_title_keeps_the_unrelated_body_edit(make_window, co
 
 
 def test_each_choice_is_one_undo_step_and_undo_brings_the_clash_back(make_window, corpus, qtbot):
-    path = corpus / ARTICLE
-    original = path.read_bytes()
-    window = make_window(corpus, path)
-    session = window.session
-    session.apply(SetValue("title", "My title"))
+    path, original, window, session = open_with_my_title(make_window, corpus)
     session.apply(SetValue("completeness", 0.95))  # mine only: stays merged
     session.set_body(session.doc.body.replace("## Core Explanation", "## Core explanation", 1))
     mine = session.current_bytes()
@@ -108,11 +102,7 @@ def test_each_choice_is_one_undo_step_and_undo_brings_the_clash_back(make_window
 
 
 def test_take_theirs_for_everything_asks_first_naming_what_goes(make_window, corpus, qtbot):
-    path = corpus / ARTICLE
-    original = path.read_bytes()
-    window = make_window(corpus, path)
-    session = window.session
-    session.apply(SetValue("title", "My title"))
+    path, original, window, session = open_with_my_title(make_window, corpus)
     session.set_body("Mine " + session.doc.body)
     mine = session.current_bytes()
     theirs = edited(original, SetValue("title", "Their title"))
@@ -132,11 +122,7 @@ def test_take_theirs_for_everything_asks_first_naming_what_goes(make_window, cor
 
 
 def test_keep_mine_for_everything_saves_my_text_over_the_disk_version(make_window, corpus, qtbot):
-    path = corpus / ARTICLE
-    original = path.read_bytes()
-    window = make_window(corpus, path)
-    session = window.session
-    session.apply(SetValue("title", "My title"))
+    path, original, window, session = open_with_my_title(make_window, corpus)
     mine = session.current_bytes()
     theirs = edited(original, SetValue("title", "Their title"))
     dialog = clash_in_window(qtbot, window, path, theirs)

@@ -100,30 +100,25 @@ class CorpusTableModel(QAbstractTableModel):
         self._by_path = {row.path: n for n, row in enumerate(self._rows)}
         self.endRemoveRows()
 
-    def set_dirty(self, path: str, dirty: bool) -> None:
-        if dirty == (path in self._dirty):
+    def _mark(self, marked: set[str], path: str, on: bool) -> None:
+        if on == (path in marked):
             return
-        if dirty:
-            self._dirty.add(path)
+        if on:
+            marked.add(path)
         else:
-            self._dirty.discard(path)
+            marked.discard(path)
         i = self._by_path.get(path)
         if i is not None:
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def set_dirty(self, path: str, dirty: bool) -> None:
+        self._mark(self._dirty, path, dirty)
 
     def is_dirty(self, path: str) -> bool:
         return path in self._dirty
 
     def set_clash(self, path: str, clash: bool) -> None:
-        if clash == (path in self._clash):
-            return
-        if clash:
-            self._clash.add(path)
-        else:
-            self._clash.discard(path)
-        i = self._by_path.get(path)
-        if i is not None:
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+        self._mark(self._clash, path, clash)
 
     def has_clash(self, path: str) -> bool:
         return path in self._clash
