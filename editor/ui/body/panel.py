@@ -293,8 +293,7 @@ class BodyPanel(QWidget):
             text = (f"<b>Read-only: binary file</b> — {where}: {problem.message}. It is shown as a hex dump and "
                     "is never edited or rewritten.")
         else:
-            text = (f"<b>Read-only: not UTF-8</b> — {where}: {problem.message}. Nothing can be typed or saved "
-                    "until it is converted.")
+            text = f"<b>Read-only: not UTF-8</b> — {where}: {problem.message}. Convert it to edit it."
         self.banner.setText(text)
         self.banner.setAccessibleName(problem.title)
         self.convert_button.setVisible(problem.kind == "not-utf8")
