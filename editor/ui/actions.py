@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 
@@ -31,6 +31,7 @@ class Actions:
     open_corpus: QAction
     reload_index: QAction
     save: QAction
+    save_all: QAction
     review: QAction
     quit: QAction
     undo: QAction
@@ -51,15 +52,12 @@ class Actions:
     about: QAction
 
 
-def create_actions(window: QWidget, undo_group: QUndoGroup) -> Actions:
-    undo = undo_group.createUndoAction(window, "&Undo")
-    undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
-    undo.setToolTip("Undo (Ctrl+Z)")
-    redo = undo_group.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    redo.setToolTip("Redo (Ctrl+Shift+Z)")
-    window.addAction(undo)
-    window.addAction(redo)
+def create_actions(window: QWidget) -> Actions:
+    # Undo and Redo: their target and text are kept by editor.ui.history.UndoRouter
+    undo = _action(window, "&Undo", QKeySequence.keyBindings(QKeySequence.StandardKey.Undo),
+                   "Undo the last change of the article (from the corpus list: the last batch action, if it "
+                   "is the most recent)")
+    redo = _action(window, "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo what was undone last")
     return Actions(
         new_article=_action(window, "&New Article…", [QKeySequence.StandardKey.New],
                             "Start an article: its id, file and front matter in the corpus's style"),
@@ -76,6 +74,7 @@ def create_actions(window: QWidget, undo_group: QUndoGroup) -> Actions:
         open_corpus=_action(window, "&Open Corpus Folder…", ["Ctrl+O"], "Open a corpus folder"),
         reload_index=_action(window, "&Rescan Corpus", ["F5"], "Re-read changed files into the index"),
         save=_action(window, "&Save", [QKeySequence.StandardKey.Save], "Save the article"),
+        save_all=_action(window, "Save A&ll", ["Ctrl+Alt+S"], "Save every open article with unsaved changes"),
         review=_action(window, "Re&view Changes…", ["Ctrl+Shift+D"], "Show the exact diff saving will write"),
         quit=_action(window, "&Quit", [QKeySequence.StandardKey.Quit]),
         undo=undo,

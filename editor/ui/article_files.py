@@ -238,9 +238,8 @@ class ArticleFiles(QObject):
         path = self._subject(from_list)
         if path is None:
             return None
-        session = self.window.session
-        if session is not None and session.path == path:
-            self.window.form.flush()
+        session = self._session_of(path)
+        if session is not None:
             data = session.current_bytes()
         else:
             try:
@@ -291,19 +290,25 @@ class ArticleFiles(QObject):
         self.created.emit(path)
         return path
 
+    def _session_of(self, path: str):
+        """The open session of `path` (on screen or kept in the background), its typing committed."""
+        session = self.window.articles.find(path)
+        if session is not None and session is self.window.session:
+            self.window.form.flush()
+        return session
+
     # -- rename / move -----------------------------------------------------------------------------------
     def rename(self, from_list: bool = False) -> str | None:
         """Ask for a new folder, name and maybe id; move the file; the list and the open article follow."""
         path = self._subject(from_list)
         if path is None or self.window.root is None:
             return None
-        session = self.window.session
-        if session is not None and session.path == path:
-            self.window.form.flush()
+        session = self._session_of(path)  # on screen or kept in the background
+        if session is not None:
             if session.is_dirty and not self.confirm(
                     "Save before renaming?", f"{os.path.basename(path)} has unsaved changes. Save them and rename?"):
                 return None
-            if session.is_dirty and not self.window.save():
+            if session.is_dirty and not self.window.save(session):
                 return None
         try:
             data, identity = read_with_identity(path)
@@ -346,9 +351,11 @@ class ArticleFiles(QObject):
         if not identity.matches(path):  # changed on disk while the dialog was open
             self.window.show_error("Not renamed", f"{self._rel(path)} changed on disk meanwhile: nothing was moved")
             return None
-        was_open = session is not None and session.path == path
+        was_open = session is not None and session is self.window.session
         if was_open and not self.window.close_article():
             return None
+        if session is not None and not was_open:
+            self.window.articles.close(session)  # saved above: nothing is lost, it opens again at its new path
         moved = RenameCommand.move(path, str(plan.new), identity, plan.data)
         if isinstance(moved, str):
             self.window.show_error("Not renamed", moved)
@@ -368,12 +375,15 @@ class ArticleFiles(QObject):
         if error:
             self._status(f"Not moved: {error}")
             return
-        session = self.window.session
         old, new = str(command.plan.old), str(command.plan.new)
         here = old if os.path.exists(old) else new
-        if session is not None and session.path in (old, new) and session.path != here and not session.is_dirty:
-            self.window.close_article()
-            self.window.open_article(os.path.realpath(here))
+        gone = new if here == old else old
+        session = self._session_of(gone)
+        if session is not None and not session.is_dirty:
+            on_screen = session is self.window.session
+            self.window.articles.close(session)
+            if on_screen:
+                self.window.open_article(os.path.realpath(here))
         self.window.corpus_panel.show_path(os.path.realpath(here))
 
     # -- delete -------------------------------------------------------------------------------------------------
@@ -384,16 +394,14 @@ class ArticleFiles(QObject):
         paths = [p for p in paths if os.path.isfile(p)]
         if not paths:
             return False
-        session = self.window.session
-        if session is not None and session.path in paths:
-            self.window.form.flush()
-            if session.is_dirty:
-                if not self.confirm("Delete with unsaved changes?", f"{os.path.basename(session.path)} has unsaved "
-                                    "changes. Delete it anyway? (Your edits are not kept.)"):
-                    return False
-                session.load()  # the edits go; the file is as on disk, then it is deleted
-            if not self.window.close_article():
-                return False
+        sessions = [s for s in (self._session_of(p) for p in paths) if s is not None]
+        dirty = [s for s in sessions if s.is_dirty]
+        if dirty and not self.confirm(
+                "Delete with unsaved changes?", f"{', '.join(os.path.basename(s.path) for s in dirty)} "
+                f"{'has' if len(dirty) == 1 else 'have'} unsaved changes. Delete anyway? (Those edits are not kept.)"):
+            return False
+        for session in sessions:  # the user said the edits go: the sessions close without asking again
+            self.window.articles.close(session)
         files: list[_Deleted] = []
         permanent: list[str] = []
         for path in paths:
@@ -423,7 +431,6 @@ class ArticleFiles(QObject):
         if not files:
             return False
         self.window.corpus_stack.push(DeleteCommand(files, self._after_delete))
-        self.window.undo_group.setActiveStack(self.window.corpus_stack)
         self._follow(*[f.path for f in files])
         where = "to the trash" if all(f.trashed for f in files) else "(deleted)"
         self._status(f"Moved {', '.join(self._rel(f.path) for f in files)} {where}: Ctrl+Z in the list brings "

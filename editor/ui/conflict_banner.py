@@ -2,9 +2,10 @@
 
 A plain widget, one line high whatever the message: the message (cut at the line's end, whole in its
 tooltip), a "Details" toggle that shows it whole below the line (a few lines at most, scrolling
-beyond), and the buttons that fit the outcome (a clash offers Compare, Keep mine and Take theirs; a
-merge or a deletion is a note to dismiss). It never takes the editors' room: folded it is one line,
-and its details are capped. `editor.ui.sync.ConflictController` connects it to the session.
+beyond), and the buttons that fit the outcome (a clash offers "Compare and choose…", the view that
+decides field by field, and Keep mine / Take theirs for everything; a merge or a deletion is a note
+to dismiss). It never takes the editors' room: folded it is one line, and its details are capped.
+`editor.ui.sync.ConflictController` connects it to the session.
 """
 
 from __future__ import annotations
@@ -96,13 +97,15 @@ class ConflictBanner(QFrame):
         self.details_button.setAutoRaise(True)
         self.details_button.setToolTip("Show the whole message")
         self.details_button.toggled.connect(self._show_details)
-        self.compare_button = QPushButton("Compare")
+        self.compare_button = QPushButton("Compare and choose…")
         self.keep_mine_button = QPushButton("Keep mine")
-        self.take_theirs_button = QPushButton("Take theirs")
+        self.take_theirs_button = QPushButton("Take theirs…")
         self.dismiss_button = QPushButton("Dismiss")
-        self.compare_button.setToolTip("Show your text and the file on disk side by side")
-        self.keep_mine_button.setToolTip("Keep your text; saving will replace the file on disk")
-        self.take_theirs_button.setToolTip("Drop your unsaved edits and load the file as it is on disk")
+        self.compare_button.setToolTip("Your text and the file on disk side by side; keep yours or take theirs "
+                                       "for each clashing field (the rest is merged)")
+        self.keep_mine_button.setToolTip("Keep all your text; saving will replace the file on disk")
+        self.take_theirs_button.setToolTip("Replace all your unsaved edits with the file on disk (asks first; "
+                                           "Undo brings them back)")
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

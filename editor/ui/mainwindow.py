@@ -1,9 +1,11 @@
 """MainWindow: composes the corpus panel, the form and problems, the body editor and preview (or, while
 no article is open, the welcome panel in their place), and the Help menu.
 
-The window holds one open article (an ArticleSession) at a time and routes the user's commands to
-it: open, save, review, undo. Everything that asks the user goes through a method (`ask_unsaved`,
-`confirm_bump`, `show_error`) that tests replace.
+The window shows one article at a time (`session`); the articles open in it, the one on screen and
+those left with unsaved edits, are `articles` (editor.ui.sessions.OpenArticles). It routes the user's
+commands to them: open, save, save all, review, convert, undo (editor.ui.history.UndoRouter).
+Everything that asks the user goes through a method (`ask_unsaved`, `ask_unsaved_all`,
+`confirm_bump`, `choose_conversion`, `show_error`) that tests replace.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 import os
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -39,13 +41,17 @@ from editor.ui.corpus.panel import CorpusPanel
 from editor.ui.corpus.problems_view import CorpusProblemsView
 from editor.ui.dialogs import unsaved
 from editor.ui.dialogs.bump import BumpDialog
+from editor.ui.dialogs.convert import ConvertDialog
 from editor.ui.dialogs.quick_open import QuickOpenDialog
 from editor.ui.dialogs.review import ReviewDialog
 from editor.ui.dialogs.shortcuts import action_keys
 from editor.ui.form.article_form import ArticleForm
 from editor.ui.form.problems_panel import ProblemsPanel
 from editor.ui.help import WindowHelp
+from editor.ui.history import HistoryStack, UndoRouter
+from editor.ui.recovery import display_path
 from editor.ui.session import ArticleSession
+from editor.ui.sessions import OpenArticles
 from editor.ui.settings import Settings
 from editor.ui.sync import FileSyncHub
 from editor.ui.welcome import WelcomePanel
@@ -86,7 +92,6 @@ class MainWindow(QMainWindow):
         self.cache_dir = cache_dir
         self.source: CorpusSource | None = None
         self.root: str | None = None
-        self.session: ArticleSession | None = None
         self.schema = None
         self.rule_config = None
         self.problems: list[Problem] = []
@@ -96,9 +101,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
 
         self.undo_group = QUndoGroup(self)
-        self.corpus_stack = QUndoStack(self)  # batch actions on files: one undo per batch
-        self.undo_group.addStack(self.corpus_stack)
-        self.actions = create_actions(self, self.undo_group)
+        self.corpus_stack = HistoryStack(self)  # batch actions on files: one undo per batch
+        self.actions = create_actions(self)
 
         self.corpus_panel = CorpusPanel()
         self.corpus_problems = CorpusProblemsView()
@@ -149,6 +153,9 @@ class MainWindow(QMainWindow):
         # outside changes: the watcher, merges and clashes (banner above the editors), crash journal
         self.sync_hub = FileSyncHub(self)
         self.sync_hub.keep_view_of(self.body_panel.editor)
+        self.undo_router = UndoRouter(self, self.undo_group, self.corpus_stack, self.actions.undo,
+                                      self.actions.redo, self.corpus_panel)
+        self.articles = OpenArticles(self.sync_hub, self.undo_router, self)
         layout.addWidget(self.sync_hub.banner)  # one line high: it never pushes the editors off the screen
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
@@ -190,10 +197,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.reload_index)
         file_menu.addSeparator()
         file_menu.addAction(a.save)
+        file_menu.addAction(a.save_all)
         file_menu.addAction(a.review)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
+        edit_menu.aboutToShow.connect(self.undo_router.update)
         edit_menu.addAction(a.undo)
         edit_menu.addAction(a.redo)
         edit_menu.addSeparator()
@@ -259,12 +268,14 @@ class MainWindow(QMainWindow):
         self.corpus_problems.severity_requested.connect(self.set_rule_severity)
         self.corpus_problems.folded_changed.connect(self._corpus_problems_folded)
         self.body_panel.add_front_matter_requested.connect(self.add_front_matter)
+        self.form.placeholder.add_action(a.add_front_matter)  # on the form's "not an article" panel
         model = self.corpus_panel.model
         for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
             signal.connect(self._problems_timer.start)
         a.open_corpus.triggered.connect(self.choose_corpus)
         a.reload_index.triggered.connect(self.corpus_panel.start_refresh)
-        a.save.triggered.connect(self.save)
+        a.save.triggered.connect(lambda: self.save())
+        a.save_all.triggered.connect(self.save_all)
         a.review.triggered.connect(self.review_changes)
         a.quit.triggered.connect(self.close)
         a.find.triggered.connect(self.body_panel.open_find)
@@ -290,11 +301,12 @@ class MainWindow(QMainWindow):
         self.form.problems_changed.connect(self._on_problems)
         self.problems_panel.problem_activated.connect(self.go_to_problem)
         self.body_panel.fact_clicked.connect(lambda n: self.form.focus_field(f"atomic_facts[{n}]"))
+        self.body_panel.convert_requested.connect(self.convert_to_utf8)
         self.form.item_selected.connect(self.body_panel.show_item)
-        app = QApplication.instance()
-        self._watching_focus = app is not None
-        if app is not None:
-            app.focusChanged.connect(self._on_focus_changed)
+        self.articles.current_changed.connect(self._show_session)
+        self.articles.leaving.connect(self._leave_session)
+        self.articles.marks_changed.connect(self._on_marks)
+        self.sync_hub.conflicts.resolved.connect(self._on_resolved)
 
     # -- settings -------------------------------------------------------------------------------
     def _splitters(self) -> dict[str, QSplitter]:
@@ -357,7 +369,7 @@ class MainWindow(QMainWindow):
 
     # -- the corpus -----------------------------------------------------------------------------
     def open_corpus(self, root: str, open_path: str | None = None, refresh: bool = True) -> bool:
-        if not self.close_article():
+        if not self.close_all_articles():
             return False
         if self.source is not None:
             self.source.close()
@@ -374,6 +386,7 @@ class MainWindow(QMainWindow):
         if self.remember:
             self.settings.add_recent_corpus(self.root)
         self._pending_open = open_path
+        self._open_restored()
         if open_path:
             self.open_article(open_path)
         elif self.corpus_panel.first_article():
@@ -449,36 +462,81 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     # -- articles -------------------------------------------------------------------------------
+    @property
+    def session(self) -> ArticleSession | None:
+        """The article on screen."""
+        return self.articles.current
+
     def open_article(self, path: str) -> bool:
+        """Show the article at `path`. The one on screen stays open, with its unsaved edits, undo
+        history, cursor and scroll, until the user comes back to it (nothing is asked)."""
         if not path:
             return False
         path = os.path.realpath(path)
         if self.session is not None and self.session.path == path:
             return True
-        if not self.close_article():
-            return False
         try:
-            session = ArticleSession(path, self)
+            self.articles.open(path)
         except OSError as exc:
             self.show_error("Cannot open the article", f"{path}: {exc.strerror or exc}")
             return False
-        self.session = session
-        self.undo_group.addStack(session.undo_stack)
-        self.undo_group.setActiveStack(session.undo_stack)
-        session.changed.connect(self._on_session_changed)
-        session.dirty_changed.connect(self._on_dirty_changed)
-        self.form.set_session(session)
-        self.body_panel.set_session(session)
-        self.sync_hub.set_session(session)  # may restore journaled edits: after the editors are attached
-        self._on_session_changed()
-        self.corpus_panel.show_path(path)
         self._pending_open = None
-        self._show_editor_page()
         self.article_opened.emit(path)
         return True
 
+    def _open_restored(self) -> None:
+        """Articles whose crash copies the user chose to restore open at once, in the background, so the
+        list marks them unsaved and closing asks about them."""
+        for path in self.sync_hub.pending_restores():
+            if self.root is not None and os.path.realpath(path).startswith(self.root + os.sep):
+                try:
+                    self.articles.add(path)
+                except OSError as exc:
+                    self.statusBar().showMessage(f"Cannot restore {path}: {exc.strerror or exc}", 8000)
+
+    def _leave_session(self, session: ArticleSession) -> None:
+        """Another article comes on screen: write what a field still holds, keep the view for the return."""
+        self.form.flush()
+        session.end_typing()
+        editor = self.body_panel.editor
+        cursor = editor.textCursor()
+        session.view_state = {"anchor": cursor.anchor(), "position": cursor.position(),
+                              "scroll": editor.verticalScrollBar().value(),
+                              "form_scroll": self.form.scroll.verticalScrollBar().value()}
+
+    def _show_session(self, session: ArticleSession | None) -> None:
+        """Attach the editors to the article now on screen (None: no article) and give back its view."""
+        if session is not None and not session.property("window-follows"):
+            session.setProperty("window-follows", True)
+            session.changed.connect(lambda s=session: self._on_session_changed() if s is self.session else None)
+        self.form.set_session(session)
+        self.body_panel.set_session(session)
+        self._show_editor_page()  # the welcome panel while no article is open
+        if session is None:
+            self.problems_panel.set_problems([])
+            self._on_problems([])
+            self._update_title()
+            return
+        self._restore_view(session)
+        self._on_session_changed()
+        self.corpus_panel.show_path(session.path)
+
+    def _restore_view(self, session: ArticleSession) -> None:
+        state = session.view_state
+        if not state:
+            return
+        editor = self.body_panel.editor
+        length = editor.document().characterCount() - 1
+        cursor = editor.textCursor()
+        cursor.setPosition(min(state["anchor"], length))
+        cursor.setPosition(min(state["position"], length), cursor.MoveMode.KeepAnchor)
+        editor.setTextCursor(cursor)
+        editor.verticalScrollBar().setValue(state["scroll"])
+        form_scroll = state["form_scroll"]
+        QTimer.singleShot(0, lambda: self.form.scroll.verticalScrollBar().setValue(form_scroll))
+
     def close_article(self) -> bool:
-        """Close the open article, asking first if it has unsaved changes. False: the user cancelled."""
+        """Close the article on screen, asking first if it has unsaved changes. False: the user cancelled."""
         session = self.session
         if session is None:
             return True
@@ -487,21 +545,17 @@ class MainWindow(QMainWindow):
             answer = self.ask_unsaved(session)
             if answer == "cancel":
                 return False
-            if answer == "save" and not self.save():
+            if answer == "save" and not self.save(session):
                 return False
-        self.corpus_panel.model.set_dirty(session.path, False)
-        self.sync_hub.set_session(None)
-        self.form.set_session(None)
-        self.body_panel.set_session(None)
-        self.problems_panel.set_problems([])
-        self.undo_group.removeStack(session.undo_stack)
-        self.undo_group.setActiveStack(self.corpus_stack)
-        session.changed.disconnect(self._on_session_changed)
-        session.dirty_changed.disconnect(self._on_dirty_changed)
-        self.session = None
-        session.deleteLater()
-        self._update_title()
-        self._show_editor_page()
+        self.articles.close(session)
+        return True
+
+    def close_all_articles(self) -> bool:
+        """Close every open article, asking once about all those with unsaved changes."""
+        self.form.flush()
+        if not self.articles.confirm_close_all(self.ask_unsaved_all, self.save):
+            return False
+        self.articles.close_all()
         return True
 
     def _show_editor_page(self) -> None:
@@ -526,6 +580,10 @@ class MainWindow(QMainWindow):
     def ask_unsaved(self, session: ArticleSession) -> str:
         """'save', 'discard' or 'cancel' (tests replace this method)."""
         return unsaved.ask_unsaved(self, os.path.basename(session.path))
+
+    def ask_unsaved_all(self, sessions: list[ArticleSession]) -> str:
+        """'save' (all of them), 'discard' (all) or 'cancel', asked once (tests replace this method)."""
+        return unsaved.ask_unsaved_all(self, [display_path(s.path, self.root) for s in sessions])
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user something went wrong (tests replace this method)."""
@@ -552,20 +610,36 @@ class MainWindow(QMainWindow):
             self._on_problems([])
         self._update_title()
 
-    def _on_dirty_changed(self, dirty: bool) -> None:
-        if self.session is not None:
-            self.corpus_panel.model.set_dirty(self.session.path, dirty)
-        self._update_title()
+    def _on_marks(self, path: str, dirty: bool, clash: bool) -> None:
+        model = self.corpus_panel.model
+        model.set_dirty(path, dirty)
+        model.set_clash(path, clash)
+        if self.session is not None and self.session.path == path:
+            self._update_title()
+
+    def _on_resolved(self, how: str) -> None:
+        texts = {"keep-mine": "Kept your text over the disk version: saving writes it",
+                 "take-theirs": "Took the disk version for everything (Undo gives your edits back)",
+                 "field": "Decided; Undo takes it back"}
+        self.statusBar().showMessage(texts.get(how, how), 6000)
 
     def _on_problems(self, problems: list) -> None:
         s = self.session
-        if s is not None and s.raw_mode:  # the form has nothing to check: the parse error is the problem
-            err = s.error
-            problems = [Problem(s.path, "", err.line if err else None, "error", getattr(err, "code", "parse-error"),
-                                err.message if err else "the article cannot be parsed")]
+        problem = s.problem() if s is not None and s.raw_mode else None
+        if problem is not None:
+            # no form to check: the one description of why (not an article, a parse error, bytes that
+            # are not UTF-8) is what the problems list and the status bar show, as the banner does
+            problems = [] if problem.kind == "not-an-article" else [
+                Problem(s.path, "", problem.line, "error", problem.code, problem.message)]
+            self.problem_label.setText(problem.title if problem.kind == "not-an-article" else
+                                       f"{problem.title} — {problem.one_line()}")
+            self.problem_label.setToolTip(f"{problem.title} — {problem.one_line()}")
         self.problems = list(problems)
         self.problems_panel.set_problems(self.problems)
+        if problem is not None:
+            return
         errors, warnings = count_severities(self.problems_panel.problems)  # one per entry, as the list counts
+        self.problem_label.setToolTip("")
         self.problem_label.setText(f"{errors} error{'s' if errors != 1 else ''}, "
                                    f"{warnings} warning{'s' if warnings != 1 else ''}" if self.session else "")
 
@@ -750,30 +824,27 @@ class MainWindow(QMainWindow):
             self.path_label.setText(self.root or "")
             return
         name = os.path.basename(s.path)
-        mode = " (raw text)" if s.raw_mode else ""
+        mode = " (read-only)" if s.read_only else " (raw text)" if s.raw_mode else ""
         self.setWindowTitle(f"{name}[*]{mode} — {corpus} — {APP_NAME}")
         self.setWindowModified(s.is_dirty)
         rel = os.path.relpath(s.path, self.root) if self.root else s.path
-        self.path_label.setText(rel + ("  •  unsaved changes" if s.is_dirty else ""))
+        others = len([x for x in self.articles.dirty() if x is not s])
+        elsewhere = f"  •  {others} other article{'s' if others != 1 else ''} unsaved" if others else ""
+        clash = "  •  changed on disk: choose what to keep" if s.clash is not None else ""
+        self.path_label.setText(rel + ("  •  unsaved changes" if s.is_dirty else "") + clash + elsewhere)
         self.actions.save.setEnabled(True)
 
-    def _on_focus_changed(self, _old, new) -> None:
-        # Ctrl+Z in the corpus list undoes the last batch action; anywhere else, the article's edits
-        if new is None:
-            return
-        if self.corpus_panel.isAncestorOf(new):
-            self.undo_group.setActiveStack(self.corpus_stack)
-        elif self.session is not None and self.isAncestorOf(new):
-            self.undo_group.setActiveStack(self.session.undo_stack)
-
     # -- saving ---------------------------------------------------------------------------------
-    def save(self) -> bool:
-        s = self.session
+    def save(self, session: ArticleSession | None = None) -> bool:
+        """Save `session` (default: the article on screen). False: not saved (and the user was told)."""
+        s = session or self.session
         if s is None:
             return False
-        self.form.flush()
+        if s is self.session:
+            self.form.flush()
         if not s.is_dirty:
-            self.statusBar().showMessage("No changes to save", 3000)
+            if s is self.session:
+                self.statusBar().showMessage("No changes to save", 3000)
             return True
         self.touch_on_save(s)
         try:
@@ -781,9 +852,10 @@ class MainWindow(QMainWindow):
         except SaveConflict as exc:
             # nothing was overwritten: bring the disk version in (a merge, or the clash banner) and let
             # the user look before saving again
-            self.sync_hub.check_now()
+            self.sync_hub.check_now(s)
+            where = "see the note above the editors" if s is self.session else "open it to see what changed"
             self.statusBar().showMessage(f"Not saved: {os.path.basename(s.path)} changed on disk ({exc.reason}); "
-                                         "see the note above the editors, then save again", 10000)
+                                         f"{where}, then save again", 10000)
             return False
         except OSError as exc:
             self.show_error("Not saved", f"{s.path}: {exc.strerror or exc}")
@@ -793,6 +865,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {os.path.basename(s.path)}", 3000)
         self._update_title()
         return True
+
+    def save_all(self) -> bool:
+        """Save every open article with unsaved changes. False: some were not saved (said why)."""
+        self.form.flush()
+        sessions = self.articles.dirty()
+        failed = [s for s in sessions if not self.save(s)]
+        if sessions and not failed:
+            self.statusBar().showMessage(f"Saved {len(sessions)} article{'s' if len(sessions) != 1 else ''}", 4000)
+        elif failed:
+            names = ", ".join(os.path.basename(s.path) for s in failed)
+            self.statusBar().showMessage(f"Not saved: {names} (see each article's note)", 10000)
+        return not failed
 
     def touch_on_save(self, session: ArticleSession, today: dt.date | None = None) -> None:
         """Schema hint `x-on-save: today` on a top-level date field (e.g. `updated`): saving a changed
@@ -818,9 +902,36 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             return
-        dialog = ReviewDialog(os.path.basename(s.path), s.diff(), parent=self)
+        self.form.flush()
+        diff = s.diff()
+        if s.read_only and not diff:
+            note = (f"This file is read-only ({s.undecoded.describe()}): saving never rewrites its bytes. "
+                    "“Convert to UTF-8…” shows exactly what converting would change.")
+        else:
+            note = (f"Saving writes {len(s.current_bytes()):,} bytes; the file on disk has {len(s.saved_bytes):,}."
+                    if diff else "")
+        dialog = ReviewDialog(os.path.basename(s.path), diff, parent=self, note=note)
         if dialog.exec():
             self.save()
+
+    # -- bytes that are not UTF-8 ---------------------------------------------------------------------
+    def choose_conversion(self, session: ArticleSession):
+        """The Convert to UTF-8 dialog: the Conversion the user confirmed, or None (tests replace this)."""
+        dialog = ConvertDialog(session.current_bytes(), os.path.basename(session.path), parent=self)
+        return dialog.conversion if dialog.exec() else None
+
+    def convert_to_utf8(self) -> bool:
+        """Offer to convert the read-only article on screen; when confirmed, one undoable step."""
+        s = self.session
+        if s is None or not s.read_only or not s.undecoded.convertible:
+            return False
+        conversion = self.choose_conversion(s)
+        if conversion is None:
+            return False
+        s.convert_encoding(conversion)
+        self.statusBar().showMessage(f"Converted from {conversion.encoding}: review and save to write it "
+                                     "(Undo gives back the original bytes)", 8000)
+        return True
 
     # -- batch bump -----------------------------------------------------------------------------
     def date_fields(self) -> list[str]:
@@ -831,7 +942,8 @@ class MainWindow(QMainWindow):
 
     def plan_bump(self, paths: list[str], fields: list[str], date: dt.date) -> BumpPlanSet:
         def refuse_unsaved(path: str) -> None:
-            if self.session is not None and self.session.path == path and self.session.is_dirty:
+            session = self.articles.find(path)
+            if session is not None and session.is_dirty:
                 raise ValueError("open with unsaved changes: save or discard them first")
 
         return plan_bump(paths, fields, date, refuse_unsaved, self.root)
@@ -851,15 +963,15 @@ class MainWindow(QMainWindow):
             return None
         command = BatchBumpCommand(plan_set, self._batch_done)
         self.corpus_stack.push(command)
-        self.undo_group.setActiveStack(self.corpus_stack)
         self.statusBar().showMessage(command.text(), 5000)
         return command
 
     def _batch_done(self, command: BatchBumpCommand, paths: list[str]) -> None:
         for path in paths:
             self.corpus_panel.refresh_path(path)
-            if self.session is not None and self.session.path == path and not self.session.is_dirty:
-                self.session.load()
+            session = self.articles.find(path)
+            if session is not None and not session.is_dirty:
+                session.load()
         if command.failed:
             text = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in command.failed.items())
             # not from inside the undo stack's push/undo: report once it has returned
@@ -876,15 +988,12 @@ class MainWindow(QMainWindow):
 
     # -- closing --------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.close_article():
+        if not self.close_all_articles():  # asks once for every article with unsaved changes
             event.ignore()
             return
         self.sync_hub.close()  # a normal close: stop watching, drop the crash journal
         self.save_settings()
-        app = QApplication.instance()
-        if app is not None and self._watching_focus:
-            app.focusChanged.disconnect(self._on_focus_changed)
-            self._watching_focus = False
+        self.undo_router.close()
         if self.source is not None:
             self.source.close()
             self.source = None

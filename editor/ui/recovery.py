@@ -6,8 +6,9 @@ journaled too), and removes the entry when the session is saved or back to clean
 normal close: it removes the entries of every session it watched.
 
 `RecoveryDialog` lists what the journal holds at the next start, one article per row with the diff
-against the disk, each checked for restoring; `restore_into(session, entry)` puts an entry's text into
-a session as unsaved edits (nothing is written until the user saves).
+against the disk, each checked for restoring; `restore_into(session, entry)` puts an entry's bytes into
+a session as unsaved edits (nothing is written until the user saves). The window journals every article
+it holds with unsaved edits, the ones not on screen too.
 """
 
 from __future__ import annotations
@@ -129,10 +130,19 @@ class SessionJournal(QObject):
                              f"{exc.strerror or exc}")
 
 
+def display_path(path: str, root: str | None) -> str:
+    """`path` relative to the corpus `root` when it lies inside it, else as it is."""
+    if root:
+        rel = os.path.relpath(path, root)
+        if not rel.startswith(".."):
+            return rel
+    return path
+
+
 def restore_into(session, entry: JournalEntry) -> None:
-    """Put the journaled text into `session` (the same article) as unsaved, undoable edits."""
-    text = entry.data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    session.set_text(text, merge_typing=False)
+    """Put the journaled bytes into `session` (the same article) as unsaved edits: one undoable step,
+    byte for byte (whatever they are: text, raw text, a conversion not saved yet)."""
+    session.replace_bytes(entry.data, "Restore unsaved edits")
 
 
 def recreate(entry: JournalEntry) -> None:
@@ -205,11 +215,7 @@ class RecoveryDialog(QDialog):
         self.resize(900, 640)
 
     def _name(self, path: str) -> str:
-        if self.root:
-            rel = os.path.relpath(path, self.root)
-            if not rel.startswith(".."):
-                return rel
-        return path
+        return display_path(path, self.root)
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.entries):

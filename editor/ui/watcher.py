@@ -34,7 +34,7 @@ from watchdog.observers.polling import PollingObserver
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from editor.core.files.merge import merge_documents
+from editor.core.files.merge import MINE, Clash, lost_if_taking_theirs, merge_documents, resolve_field
 from editor.core.files.save import FileIdentity, read_with_identity
 from editor.core.files.walk import ARTICLE_SUFFIXES
 
@@ -345,7 +345,8 @@ class SyncOutcome:
     - "merged": unsaved edits were merged with the new file; the session is unsaved, based on the disk;
       `from_disk` says what came from disk;
     - "clash": unsaved edits and the disk changed the same thing: nothing changed; `clashes` says what
-      (Keep mine / Take theirs: `DocumentSync.keep_mine` / `take_theirs`, with this outcome);
+      and `session.clash` holds it until the user decides, field by field (`DocumentSync.choose`) or for
+      everything (`keep_mine` / `take_theirs`);
     - "deleted": the file is gone; the buffer is kept and saving recreates the file;
     - "renamed": the session follows the new path (`path`); the content did not change;
     - "unreadable": the file cannot be read now (`error`); nothing changed.
@@ -359,6 +360,13 @@ class SyncOutcome:
     disk_bytes: bytes | None = None
     disk_identity: FileIdentity | None = None
     renamed_from: str | None = None
+
+    @classmethod
+    def of_clash(cls, session) -> SyncOutcome:
+        """The outcome that shows the clash `session` still holds (an article the user comes back to)."""
+        clash = session.clash
+        left = [f.name for f in clash.unresolved()]
+        return cls("clash", session.path, list(clash.from_disk), left, clash.error, clash.theirs, clash.identity)
 
     @property
     def message(self) -> str:
@@ -418,9 +426,14 @@ class DocumentSync:
             session.load()
             return SyncOutcome("reloaded", session.path, disk_bytes=data, disk_identity=identity,
                                renamed_from=renamed_from)
+        if session.clash is not None and session.clash.theirs == data:
+            outcome = SyncOutcome.of_clash(session)  # seen already: the user's choices so far stay
+            outcome.renamed_from = renamed_from
+            return outcome
         mine = session.current_bytes()
         result = merge_documents(session.saved_bytes, mine, data, session.path)
         if not result.ok:
+            session.set_clash(Clash.of(result, session.saved_bytes, data, identity))
             return SyncOutcome("clash", session.path, result.from_disk, result.clashes, result.error, data, identity,
                                renamed_from)
         session.adopt_merge(result.merged_text, data, identity)
@@ -438,12 +451,51 @@ class DocumentSync:
         session.set_path(new_path)
         return self.on_disk_change(session, renamed_from=old)
 
-    def keep_mine(self, session, outcome: SyncOutcome) -> None:
-        """After a clash: keep my text, now as unsaved edits over the disk version (saving replaces it)."""
-        if outcome.disk_bytes is None or outcome.disk_identity is None:
-            return
-        session.adopt_merge(session.text, outcome.disk_bytes, outcome.disk_identity)
+    @staticmethod
+    def _disk(session, outcome: SyncOutcome | None) -> tuple[bytes, FileIdentity] | None:
+        if outcome is not None and outcome.disk_bytes is not None and outcome.disk_identity is not None:
+            return outcome.disk_bytes, outcome.disk_identity
+        if session.clash is not None:
+            return session.clash.theirs, session.clash.identity
+        try:
+            return read_with_identity(session.path)
+        except OSError:
+            return None
 
-    def take_theirs(self, session) -> None:
-        """After a clash: drop my edits and load the file as it is on disk."""
-        session.load()
+    def keep_mine(self, session, outcome: SyncOutcome | None = None) -> None:
+        """After a clash: keep all my text, now as unsaved edits over the disk version (saving replaces
+        it). One undoable step; undo brings the clash back."""
+        disk = self._disk(session, outcome)
+        if disk is None:
+            return
+        session.rebase("Keep mine for everything", session.current_bytes(), disk[0], disk[1], None)
+
+    def take_theirs(self, session, outcome: SyncOutcome | None = None) -> None:
+        """After a clash: the file as it is on disk replaces all my unsaved edits. One undoable step
+        (undo gives my edits back, and the clash); see `lost_if_taking_theirs` for what to ask first."""
+        disk = self._disk(session, outcome)
+        if disk is None:
+            return
+        session.rebase("Take theirs for everything", disk[0], disk[0], disk[1], None)
+
+    def lost_if_taking_theirs(self, session, outcome: SyncOutcome | None = None) -> list[str]:
+        """My unsaved edits that taking the disk version for everything would drop."""
+        disk = self._disk(session, outcome)
+        if disk is None:
+            return []
+        return lost_if_taking_theirs(session.saved_bytes, session.current_bytes(), disk[0], session.path)
+
+    def choose(self, session, name: str, side: str) -> bool:
+        """Decide one clashing field (`MINE` or `THEIRS`) as one undoable step. When it was the last one,
+        the disk version is merged in and becomes the base (True)."""
+        clash = session.clash
+        if clash is None:
+            return False
+        result = resolve_field(clash, session.current_bytes(), name, side, session.path)
+        label = "Keep mine" if side == MINE else "Take theirs"
+        if result.merged:
+            session.rebase(f"{label}: {name}", result.mine, clash.theirs, clash.identity, None)
+            return True
+        session.rebase(f"{label}: {name}", result.mine, session.saved_bytes, session.identity, result.clash)
+        return False
+

@@ -11,7 +11,21 @@ from hypothesis import strategies as st
 
 from editor.core.document.article import ArticleDocument
 from editor.core.document.edits import AddKey, InsertItem, MoveItem, RemoveItem, RemoveKey, SetValue
-from editor.core.files.merge import BODY, WHOLE_FILE, diff3, merge_documents, merge_lines
+from editor.core.document.errors import CorpusEditorError
+from editor.core.files.merge import (
+    BODY,
+    MINE,
+    MISSING,
+    THEIRS,
+    WHOLE_FILE,
+    Clash,
+    diff3,
+    lost_if_taking_theirs,
+    merge_documents,
+    merge_lines,
+    resolve_field,
+    take_theirs,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "sample-article.md").read_bytes()
@@ -299,3 +313,98 @@ def test_my_layout_change_on_the_line_they_changed_clashes():
     theirs = edited(theirs, SetValue("confidence", "low"))
     result = merge_documents(SAMPLE, mine, theirs)
     assert result.clashes == ["front matter"] and "layout" in result.error
+
+
+# -- deciding clashes field by field -------------------------------------------------------------------
+
+def test_each_clash_is_detailed_with_both_values():
+    mine = edited(body_edited(SAMPLE, "## Core Explanation\n", "## Core explanation\n"), SetValue("title", "Mine"))
+    theirs = edited(body_edited(SAMPLE, "## Core Explanation\n", "## How it works\n"), SetValue("title", "Theirs"))
+    result = merge_documents(SAMPLE, mine, theirs)
+    assert result.clashes == ["title", BODY]
+    title, body = result.fields
+    assert (title.name, title.path, title.mine, title.theirs) == ("title", ("title",), "Mine", "Theirs")
+    assert title.base.startswith("AI Democratization") and title.decidable
+    assert (body.path, body.mine, body.theirs) == (None, "## Core explanation\n", "## How it works\n")
+    assert body.decidable
+
+
+def test_choices_decide_clashes_and_keep_every_other_edit():
+    mine = edited(body_edited(SAMPLE, "## TL;DR\n", "## TL;DR (mine)\n"), SetValue("title", "Mine"),
+                  SetValue("completeness", 0.9))
+    theirs = edited(SAMPLE, SetValue("title", "Theirs"), SetValue("confidence", "low"))
+    mine_kept = merge_documents(SAMPLE, mine, theirs, choices={"title": MINE})
+    assert mine_kept.ok and not mine_kept.clashes
+    assert mine_kept.merged_bytes == edited(body_edited(theirs, "## TL;DR\n", "## TL;DR (mine)\n"),
+                                            SetValue("title", "Mine"), SetValue("completeness", 0.9))
+    theirs_taken = merge_documents(SAMPLE, mine, theirs, choices={"title": THEIRS})
+    assert theirs_taken.merged_bytes == edited(body_edited(theirs, "## TL;DR\n", "## TL;DR (mine)\n"),
+                                               SetValue("completeness", 0.9))
+
+
+def test_body_choice_decides_only_the_clashing_hunks():
+    mine = body_edited(body_edited(SAMPLE, "## Core Explanation\n", "## Core explanation\n"),
+                       "## TL;DR\n", "## TL;DR (mine)\n")
+    theirs = body_edited(body_edited(SAMPLE, "## Core Explanation\n", "## How it works\n"),
+                         "## Detailed Analysis\n", "## Analysis\n")
+    result = merge_documents(SAMPLE, mine, theirs, choices={BODY: THEIRS})
+    expected = body_edited(theirs, "## TL;DR\n", "## TL;DR (mine)\n")
+    assert result.merged_bytes == expected
+    # taking theirs for the body: the body merged, their side where both changed the same lines
+    assert take_theirs(SAMPLE, mine, theirs, merge_documents(SAMPLE, mine, theirs).fields[0]) == expected
+    lines, clashed = merge_lines("a\nb\n", "a\nB\n", "a\nX\n", prefer=MINE)
+    assert (lines, clashed) == (["a\n", "B\n"], False)
+
+
+def test_take_theirs_writes_one_field_and_nothing_else():
+    mine = edited(SAMPLE, SetValue("atomic_facts[1].statement", "My statement."), SetValue("title", "Mine"))
+    theirs = edited(SAMPLE, SetValue("atomic_facts[1].statement", "Their statement."))
+    result = merge_documents(SAMPLE, mine, theirs)
+    (clash,) = result.fields
+    assert clash.name == "atomic_facts[1].statement" and clash.path == ("atomic_facts", 1, "statement")
+    assert take_theirs(SAMPLE, mine, theirs, clash) == edited(SAMPLE, SetValue("title", "Mine"),
+                                                               SetValue("atomic_facts[1].statement",
+                                                                        "Their statement."))
+
+
+def test_take_theirs_of_a_key_i_removed_and_they_changed():
+    mine = edited(SAMPLE, RemoveKey("", "data_period"))
+    theirs = edited(SAMPLE, SetValue("data_period", "2020-2026"))
+    (clash,) = merge_documents(SAMPLE, mine, theirs).fields
+    assert clash.mine is MISSING and clash.theirs == "2020-2026"
+    assert take_theirs(SAMPLE, mine, theirs, clash) == theirs
+    (back,) = merge_documents(SAMPLE, theirs, mine).fields  # and the other way round: they removed it
+    assert take_theirs(SAMPLE, theirs, mine, back) == mine
+
+
+def test_resolving_field_by_field_ends_in_the_merge():
+    mine = edited(body_edited(SAMPLE, "## Core Explanation\n", "## Core explanation\n"), SetValue("title", "Mine"),
+                  SetValue("completeness", 0.5))
+    theirs = edited(body_edited(SAMPLE, "## Core Explanation\n", "## How it works\n"), SetValue("title", "Theirs"),
+                    SetValue("confidence", "low"))
+    clash = Clash.of(merge_documents(SAMPLE, mine, theirs), SAMPLE, theirs, None)
+    assert clash.decidable and clash.names == ["title", BODY]
+    first = resolve_field(clash, mine, "title", THEIRS)
+    assert not first.merged and [f.name for f in first.clash.unresolved()] == [BODY]
+    assert first.mine == edited(mine, SetValue("title", "Theirs"))  # their title is in my text at once
+    second = resolve_field(first.clash, first.mine, BODY, MINE)
+    assert second.merged
+    assert second.mine == edited(body_edited(theirs, "## How it works\n", "## Core explanation\n"),
+                                 SetValue("completeness", 0.5))
+
+
+def test_undecidable_clash_offers_only_all_or_nothing():
+    mine = edited(SAMPLE, SetValue("title", "Mine"))
+    theirs = SAMPLE.replace(b"title: ", b"title: [unclosed", 1)
+    clash = Clash.of(merge_documents(SAMPLE, mine, theirs), SAMPLE, theirs, None)
+    assert not clash.decidable and clash.names == [WHOLE_FILE]
+    with pytest.raises(CorpusEditorError):
+        resolve_field(clash, mine, WHOLE_FILE, THEIRS)
+
+
+def test_what_taking_theirs_for_everything_loses():
+    mine = edited(body_edited(SAMPLE, "## TL;DR\n", "## TL;DR (mine)\n"), SetValue("title", "Mine"),
+                  SetValue("confidence", "low"))
+    theirs = edited(SAMPLE, SetValue("title", "Theirs"), SetValue("confidence", "low"))
+    assert lost_if_taking_theirs(SAMPLE, mine, theirs) == ["title", BODY]  # the same confidence is not lost
+    assert lost_if_taking_theirs(SAMPLE, SAMPLE, theirs) == []

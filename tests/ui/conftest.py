@@ -54,14 +54,20 @@ def corpus(tmp_path, user_dirs) -> Path:
 
 
 class Answers:
-    """Records what the window asked; answers the unsaved-changes prompt with `unsaved`."""
+    """Records what the window asked; answers the unsaved-changes prompts with `unsaved` (one article)
+    and `unsaved_all` (asked once for all; None: the same as `unsaved`), and the conversion dialog with
+    `encoding` (None: cancel)."""
 
     def __init__(self):
         self.unsaved = "cancel"
+        self.unsaved_all: str | None = None
         self.asked: list[str] = []
+        self.asked_all: list[list[str]] = []
         self.errors: list[tuple[str, str]] = []
         self.confirm = False  # the answer to a yes/no question (delete for good...)
         self.questions: list[str] = []
+        self.encoding: str | None = None
+        self.conversions: list = []
 
 
 @pytest.fixture
@@ -81,6 +87,12 @@ def make_window(qtbot, user_dirs, monkeypatch):
             answers.asked.append(os.path.basename(session.path))
             return answers.unsaved
 
+        def ask_all(sessions):
+            names = [os.path.basename(s.path) for s in sessions]
+            answers.asked_all.append(names)
+            answers.asked.extend(names)
+            return answers.unsaved_all or answers.unsaved
+
         def show_error(title, message):
             answers.errors.append((title, message))
             window.last_error = message
@@ -89,12 +101,24 @@ def make_window(qtbot, user_dirs, monkeypatch):
             answers.questions.append(text)
             return answers.confirm
 
+        def choose_conversion(session):
+            from editor.core.document.encoding import convert
+
+            if answers.encoding is None:
+                answers.conversions.append(None)
+                return None
+            plan = convert(session.current_bytes(), answers.encoding, os.path.basename(session.path))
+            answers.conversions.append(plan)
+            return plan
+
         window.ask_unsaved = ask
+        window.ask_unsaved_all = ask_all
         window.show_error = show_error
         # no test may wait on a real modal dialog: questions are answered, dialogs run only where a test says
         window.article_files.confirm = confirm
         window.article_files.run_dialog = lambda dialog: False
         window.corpus_panel.run_dialog = lambda dialog: False
+        window.choose_conversion = choose_conversion
         qtbot.addWidget(window)
         if resize:
             window.resize(1400, 900)
@@ -110,6 +134,6 @@ def make_window(qtbot, user_dirs, monkeypatch):
 
     yield make
     for window in windows:
-        if window.session is not None:
-            window.answers.unsaved = "discard"
+        window.answers.unsaved = "discard"
+        window.answers.unsaved_all = "discard"
         window.close()

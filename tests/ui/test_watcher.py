@@ -600,8 +600,11 @@ def test_banner_take_theirs_and_notes(qtbot, opened):
     theirs = edited(SAMPLE, SetValue("title", "Their title"))
     wait_change(qtbot, watcher, lambda: article.write_bytes(theirs))
     controller.show(session, sync.on_disk_change(session))
+    asked = []
+    controller.confirm_take_all = lambda s, lost: asked.append(lost) or True  # the user says yes
     with qtbot.waitSignal(controller.resolved) as blocker:
         banner.take_theirs_button.click()
+    assert asked == [["title"]]  # asked first, naming the unsaved edit that goes
     assert blocker.args == ["take-theirs"] and session.current_bytes() == theirs and banner.isHidden()
 
     session.apply(SetValue("confidence", "low"))
@@ -673,7 +676,10 @@ def test_hub_merges_clashes_follows_and_journals(qtbot, hub, folder):
     with qtbot.waitSignal(hub.index_changed, timeout=3000):
         article.write_bytes(edited(article.read_bytes(), SetValue("title", "Theirs again")))
     assert hub.conflicts.outcome.kind == "clash" and not hub.banner.keep_mine_button.isHidden()
+    asked = []
+    hub.conflicts.confirm_take_all = lambda s, lost: asked.append(lost) or True
     hub.banner.take_theirs_button.click()
+    assert asked == [["title"]]
     assert session.is_dirty is False and hub.banner.isHidden()
 
     moved = folder / "ai" / "moved.md"

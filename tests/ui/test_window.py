@@ -107,29 +107,34 @@ def test_form_edit_and_undo_share_one_stack_with_the_body(make_window, corpus, q
     assert window.body_panel.editor.toPlainText().startswith("## TL;DR")
 
 
-def test_switching_with_unsaved_changes_asks(make_window, corpus, qtbot):
+def test_switching_keeps_unsaved_changes_without_asking(make_window, corpus, qtbot):
     path = corpus / ARTICLE
     original = path.read_bytes()
     window = make_window(corpus, path)
     type_in_body(qtbot, window, "Draft ")
+    first = window.session
     other = os.path.realpath(corpus / OTHER)
 
-    window.answers.unsaved = "cancel"
-    assert not window.open_article(other)
-    assert window.session.path == os.path.realpath(path) and window.session.is_dirty
-    assert window.answers.asked == ["backpropagation.md"]
-
-    window.answers.unsaved = "discard"
-    assert window.open_article(other)
-    assert window.session.path == other
+    assert window.open_article(other)  # nothing asked, nothing written: the edits stay in the background
+    assert window.session.path == other and window.answers.asked == []
     assert path.read_bytes() == original
+    assert first.is_dirty and window.corpus_panel.model.is_dirty(os.path.realpath(path))
+    assert "● " in window.corpus_panel.model.index(
+        window.corpus_panel.model.row_for_path(os.path.realpath(path)), COL_TITLE).data()
 
-    window.open_article(str(path))
+    window.open_article(str(path))  # back: the same session, its text and its history
+    assert window.session is first
+    assert window.body_panel.editor.toPlainText().startswith("Draft ## TL;DR")
     type_in_body(qtbot, window, "Kept ")
-    window.answers.unsaved = "save"
     window.actions.next_article.trigger()
     assert window.session.path != os.path.realpath(path)
-    assert b"Kept ## TL;DR" in path.read_bytes()
+    assert path.read_bytes() == original
+    window.open_article(str(path))
+    window.actions.undo.trigger()  # the article's own history came along
+    assert window.session.text.count("Kept ") == 0 and "Draft ## TL;DR" in window.session.text
+    assert window.save()
+    cut = body_start(original)
+    assert path.read_bytes() == original[:cut] + b"Draft " + original[cut:]
 
 
 def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(make_window, corpus, qtbot):

@@ -5,13 +5,19 @@ document as the core's edit operations, so the disk file keeps its own formattin
 outside the fields I changed is theirs. The body is merged line by line (a difflib-based diff3):
 hunks that do not overlap merge, overlapping hunks that differ clash. A change made the same way on
 both sides is not a clash. When anything clashes, nothing is merged: the caller shows the clash and
-lets the user choose.
+lets the user choose, field by field: each clash is a `FieldClash` (its name, its path, both sides'
+values); `merge_documents(..., choices={name: "mine" | "theirs"})` merges with those clashes decided,
+`take_theirs` writes the disk's side of one clashing field into my text, and `resolve_field` is one
+choice of the user on a `Clash` (the state of an article whose edits clash with its file on disk).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import difflib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,21 +26,53 @@ from editor.core.document.diffops import item_ids, key_step, sync, value_key
 from editor.core.document.edits import loose_equal, strict_equal
 from editor.core.document.errors import ArticleError, CorpusEditorError
 from editor.core.document.fieldpath import Path, format_path
+from editor.core.files.save import FileIdentity
 
 BODY = "body"
 FRONT_MATTER = "front matter"
 WHOLE_FILE = "(whole file)"
 
 
+MINE, THEIRS = "mine", "theirs"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class FieldClash:
+    """One thing both sides changed differently. `name` is what `MergeResult.clashes` lists
+    (`title`, `atomic_facts[2].statement`, `body`); `path` the field path (None for the body and for a
+    clash of the whole file or front matter, which cannot be decided field by field). `mine`, `theirs`
+    and `base` are the values (MISSING where the field is absent); for the body, the clashing lines."""
+
+    name: str
+    path: Path | None
+    mine: Any = MISSING
+    theirs: Any = MISSING
+    base: Any = MISSING
+
+    @property
+    def decidable(self) -> bool:
+        return self.path is not None or self.name == BODY
+
+
 @dataclass
 class MergeResult:
-    """`merged_text` is None when there are clashes or an error; `from_disk` lists what came from disk."""
+    """`merged_text` is None when there are clashes or an error; `from_disk` lists what came from disk;
+    `fields` details every clash (in the order of `clashes`)."""
 
     merged_text: str | None
     from_disk: list[str] = field(default_factory=list)
     clashes: list[str] = field(default_factory=list)
     error: str | None = None
     bom: bool = False
+    fields: list[FieldClash] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -47,17 +85,18 @@ class MergeResult:
         return (("\ufeff" if self.bom else "") + self.merged_text).encode("utf-8")
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
+def _whole(name: str, error: str, bom: bool, from_disk: list[str] | None = None) -> MergeResult:
+    return MergeResult(None, from_disk or [], [name], error=error, bom=bom, fields=[FieldClash(name, None)])
 
 
-MISSING: Any = _Missing()
+def merge_documents(base: bytes, mine: bytes, theirs: bytes, path: str | os.PathLike | None = None,
+                    choices: Mapping[str, str] | None = None) -> MergeResult:
+    """Merge my edits of `base` with the disk's `theirs`. Never raises for bad input: see `.error`.
 
-
-def merge_documents(base: bytes, mine: bytes, theirs: bytes, path: str | os.PathLike | None = None) -> MergeResult:
-    """Merge my edits of `base` with the disk's `theirs`. Never raises for bad input: see `.error`."""
+    `choices` decides clashes by name (`MINE` or `THEIRS`): a decided clash takes that side (for the
+    body: that side of every clashing hunk) and is not reported; everything else merges as usual."""
     path_text = os.fspath(path) if path is not None else None
+    choices = dict(choices or {})
     bom = theirs.startswith(b"\xef\xbb\xbf")
     if mine in (theirs, base):
         return _trivial(theirs, bom, [] if mine == theirs else _changed_paths(base, theirs, path_text))
@@ -66,41 +105,47 @@ def merge_documents(base: bytes, mine: bytes, theirs: bytes, path: str | os.Path
     try:
         their_doc = ArticleDocument.from_bytes(theirs, path_text)
     except ArticleError as exc:
-        return MergeResult(None, clashes=[WHOLE_FILE], error=f"the file on disk does not parse: {exc.message}",
-                           bom=bom)
+        return _whole(WHOLE_FILE, f"the file on disk does not parse: {exc.message}", bom)
     try:
         my_doc = ArticleDocument.from_bytes(mine, path_text)
     except ArticleError as exc:
-        return MergeResult(None, clashes=[WHOLE_FILE], error=f"the unsaved text does not parse: {exc.message}",
-                           bom=bom)
+        return _whole(WHOLE_FILE, f"the unsaved text does not parse: {exc.message}", bom)
     try:
         base_doc = ArticleDocument.from_bytes(base, path_text)
     except ArticleError as exc:
-        return MergeResult(None, clashes=[WHOLE_FILE],
-                           error=f"the version loaded before does not parse: {exc.message}", bom=bom)
+        return _whole(WHOLE_FILE, f"the version loaded before does not parse: {exc.message}", bom)
 
-    merger = _ValueMerger()
+    merger = _ValueMerger(choices)
     merged_data = merger.merge((), base_doc.data, my_doc.data, their_doc.data)
-    body_lines, body_clash = merge_lines(base_doc.body, my_doc.body, their_doc.body)
+    prefer = {MINE: 0, THEIRS: 1}.get(choices.get(BODY, ""))
+    hunks: list[tuple[list, list]] = []
+    body_lines, body_clash = _diff3(_lines(base_doc.body), _lines(my_doc.body), _lines(their_doc.body), prefer,
+                                    hunks)
     clashes = list(merger.clashes)
+    fields = list(merger.fields)
     if body_clash:
         clashes.append(BODY)
+        fields.append(FieldClash(BODY, None, "".join(line for mine_lines, _ in hunks for line in mine_lines),
+                                 "".join(line for _, their_lines in hunks for line in their_lines)))
     from_disk = list(merger.from_disk)
     if their_doc.body != base_doc.body:
         from_disk.append(BODY)
     if clashes:
-        return MergeResult(None, from_disk, clashes, bom=bom)
+        return MergeResult(None, from_disk, clashes, bom=bom, fields=fields)
 
     head, problem = _merge_heads(base_doc, my_doc, their_doc, merged_data)
     if head is None:
-        return MergeResult(None, from_disk, [FRONT_MATTER], error=problem, bom=bom)
+        return _whole(FRONT_MATTER, problem or "the front matter cannot be merged", bom, from_disk)
     text = head + "".join(body_lines)
     try:
         their_doc.with_text(text)
     except ArticleError as exc:
-        return MergeResult(None, from_disk, [WHOLE_FILE], error=f"the merged text does not parse: {exc.message}",
-                           bom=bom)
+        return _whole(WHOLE_FILE, f"the merged text does not parse: {exc.message}", bom, from_disk)
     return MergeResult(text, from_disk, [], bom=bom)
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
 
 
 def _head(doc: ArticleDocument) -> str:
@@ -149,7 +194,7 @@ def _trivial(data: bytes, bom: bool, from_disk: list[str]) -> MergeResult:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return MergeResult(None, from_disk, [WHOLE_FILE], error=f"the text is not UTF-8 ({exc.reason})", bom=bom)
+        return _whole(WHOLE_FILE, f"the text is not UTF-8 ({exc.reason})", bom, from_disk)
     if bom:
         text = text[1:]
     return MergeResult(text, from_disk, [], bom=bom)
@@ -175,9 +220,23 @@ def _same(a: Any, b: Any) -> bool:
 
 
 class _ValueMerger:
-    def __init__(self):
+    def __init__(self, choices: Mapping[str, str] | None = None):
         self.from_disk: list[str] = []
         self.clashes: list[str] = []
+        self.fields: list[FieldClash] = []
+        self.choices = choices or {}
+
+    def clash(self, path: Path, base: Any, mine: Any, theirs: Any) -> Any:
+        """Both changed `path` differently: the user's choice when there is one, else a clash (mine kept)."""
+        name = _name(path)
+        choice = self.choices.get(name)
+        if choice == THEIRS:
+            return theirs
+        if choice == MINE:
+            return mine
+        self.clashes.append(name)
+        self.fields.append(FieldClash(name, tuple(path), mine, theirs, base))
+        return mine
 
     def merge(self, path: Path, base: Any, mine: Any, theirs: Any) -> Any:
         if _same(mine, theirs):
@@ -191,8 +250,7 @@ class _ValueMerger:
             return self.merge_dicts(path, base, mine, theirs)
         if all(isinstance(v, list) for v in (base, mine, theirs)):
             return self.merge_lists(path, base, mine, theirs)
-        self.clashes.append(_name(path))
-        return mine
+        return self.clash(path, base, mine, theirs)
 
     def merge_dicts(self, path: Path, base: dict, mine: dict, theirs: dict) -> dict:
         merged: dict = {}
@@ -227,8 +285,7 @@ class _ValueMerger:
         if len(base) == len(mine) == len(theirs):  # the same items edited inside: merge item by item
             return [self.merge((*path, i), b, m, t) for i, (b, m, t) in enumerate(zip(base, mine, theirs,
                                                                                       strict=True))]
-        self.clashes.append(_name(path))
-        return mine
+        return self.clash(path, base, mine, theirs)
 
     def merge_lists_by_id(self, path, base, mine, theirs, base_ids, my_ids, their_ids) -> list:
         b = dict(zip(base_ids, base, strict=True))
@@ -246,8 +303,7 @@ class _ValueMerger:
         my_order = [k for k in my_ids if k in common]
         their_order = [k for k in their_ids if k in common]
         if my_order != common and their_order != common and my_order != their_order:
-            self.clashes.append(_name(path))
-            return mine
+            return self.clash(path, base, mine, theirs)
         primary, other = (my_ids, their_ids) if my_order != common else (their_ids, my_ids)
         order = [k for k in primary if k in values]
         for i, key in enumerate(other):
@@ -276,10 +332,11 @@ def _name(path: Path) -> str:
 
 # -- three-way line merge ----------------------------------------------------------------------------
 
-def merge_lines(base: str, mine: str, theirs: str) -> tuple[list[str], bool]:
-    """Three-way merge of texts by lines: (merged lines, clashed)."""
-    split = [text.splitlines(keepends=True) for text in (base, mine, theirs)]
-    return diff3(*split)
+def merge_lines(base: str, mine: str, theirs: str, prefer: str | None = None) -> tuple[list[str], bool]:
+    """Three-way merge of texts by lines: (merged lines, clashed). `prefer` (`MINE` or `THEIRS`) decides
+    every clashing hunk for that side (then nothing clashes)."""
+    side = {MINE: 0, THEIRS: 1}.get(prefer or "")
+    return _diff3(_lines(base), _lines(mine), _lines(theirs), side)
 
 
 def _hunks(base: list, other: list, side: int) -> list[tuple[int, int, int, int, int]]:
@@ -290,6 +347,13 @@ def _hunks(base: list, other: list, side: int) -> list[tuple[int, int, int, int,
 def diff3(base: list, mine: list, theirs: list) -> tuple[list, bool]:
     """Merge two edits of the sequence `base`: (merged sequence, clashed). Hunks that overlap clash
     unless both sides made the same change there; two insertions at one place clash unless equal."""
+    return _diff3(base, mine, theirs)
+
+
+def _diff3(base: list, mine: list, theirs: list, prefer: int | None = None,
+           hunks_out: list | None = None) -> tuple[list, bool]:
+    """diff3; a clashing hunk takes side `prefer` (0 mine, 1 theirs) when given, else mine and counts as
+    a clash. `hunks_out` receives (my lines, their lines) of every clashing hunk."""
     if mine in (theirs, base):
         return list(theirs), False
     if theirs == base:
@@ -328,8 +392,190 @@ def diff3(base: list, mine: list, theirs: list) -> tuple[list, bool]:
             text.extend(base[at:end])
             versions.append(text)
         if len(versions) == 2 and versions[0] != versions[1]:
-            clashed = True
+            if hunks_out is not None:
+                hunks_out.append((versions[0], versions[1]))
+            if prefer is None:
+                clashed = True
+            else:
+                out.extend(versions[prefer])
+                pos = end
+                continue
         out.extend(versions[0])
         pos = end
     out.extend(base[pos:])
     return out, clashed
+
+
+# -- deciding clashes, field by field ----------------------------------------------------------------
+
+def _encode(doc: ArticleDocument, text: str) -> bytes:
+    return (("\ufeff" if doc.source.bom else "") + text).encode("utf-8")
+
+
+def _with_value(data: dict, path: Path, value: Any, order: list | None = None) -> dict:
+    """A copy of `data` with `value` at `path` (MISSING: the key or item removed; a list index past the
+    end: appended). A key added to a mapping goes after its predecessor in `order` (the disk's keys)."""
+    result = copy.deepcopy(data)
+    parent: Any = result
+    for step in path[:-1]:
+        parent = parent[step] if isinstance(parent, list) else parent[_key_in(parent, step)]
+    last = path[-1]
+    if isinstance(parent, list):
+        if value is MISSING:
+            del parent[last]
+        elif last >= len(parent):
+            parent.append(value)
+        else:
+            parent[last] = value
+    elif value is MISSING:
+        parent.pop(_key_in(parent, last), None)
+    elif _key_in(parent, last) in parent:
+        parent[_key_in(parent, last)] = value
+    else:
+        keys = list(order or [])
+        at = next((i for i, k in enumerate(keys) if key_step(k) == last), None)
+        before = next((k for k in reversed(keys[:at]) if k in parent), None) if at is not None else None
+        items = list(parent.items())
+        where = [k for k, _ in items].index(before) + 1 if before is not None else (0 if at is not None
+                                                                                   else len(items))
+        items.insert(where, (last, value))
+        parent.clear()
+        parent.update(items)
+    return result
+
+
+def _key_in(mapping: dict, step: Any) -> Any:
+    """The key of `mapping` that field-path step `step` names (paths spell keys as text)."""
+    if step in mapping:
+        return step
+    return next((k for k in mapping if key_step(k) == step), step)
+
+
+def take_theirs(base: bytes, mine: bytes, theirs: bytes, clash: FieldClash,
+                path: str | os.PathLike | None = None) -> bytes:
+    """My bytes with the disk's side of one clashing field (the body: merged with theirs, their side of
+    every clashing hunk, my other body edits kept). Everything else stays mine, byte for byte. Raises
+    ArticleError when a text does not parse and EditError when the value cannot be written."""
+    path_text = os.fspath(path) if path is not None else None
+    my_doc = ArticleDocument.from_bytes(mine, path_text)
+    their_doc = ArticleDocument.from_bytes(theirs, path_text)
+    if clash.name == BODY:
+        base_doc = ArticleDocument.from_bytes(base, path_text)
+        lines, _ = _diff3(_lines(base_doc.body), _lines(my_doc.body), _lines(their_doc.body), 1)
+        return _encode(my_doc, _head(my_doc) + "".join(lines))
+    if clash.path is None:
+        raise CorpusEditorError(f"{clash.name} cannot be decided field by field")
+    their_parent = _value_at(their_doc.data, clash.path[:-1])
+    order = list(their_parent) if isinstance(their_parent, dict) else None
+    target = _with_value(my_doc.data, clash.path, clash.theirs, order)
+    result = my_doc.with_text(my_doc.text)
+    sync(result, (), target, arrange=False)
+    if not loose_equal(result.data, target):
+        raise CorpusEditorError(f"{clash.name}: the disk's value does not read back as written")
+    return result.to_bytes()
+
+
+def lost_if_taking_theirs(base: bytes, mine: bytes, theirs: bytes, path: str | os.PathLike | None = None
+                          ) -> list[str]:
+    """What "take theirs for everything" throws away: my unsaved edits that the disk version lacks."""
+    path_text = os.fspath(path) if path is not None else None
+    try:
+        base_doc, my_doc, their_doc = (ArticleDocument.from_bytes(data, path_text) for data in (base, mine, theirs))
+    except ArticleError:
+        return [] if mine in (base, theirs) else [WHOLE_FILE]
+    lost = []
+    for step_path in _diff_paths((), base_doc.data, my_doc.data):
+        if not _same(_value_at(my_doc.data, step_path), _value_at(their_doc.data, step_path)):
+            lost.append(_name(step_path))
+    if my_doc.body != base_doc.body and my_doc.body != their_doc.body:
+        lost.append(BODY)
+    return lost
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    value = data
+    for step in path:
+        if isinstance(value, list) and isinstance(step, int) and -len(value) <= step < len(value):
+            value = value[step]
+        elif isinstance(value, dict) and _key_in(value, step) in value:
+            value = value[_key_in(value, step)]
+        else:
+            return MISSING
+    return value
+
+
+@dataclass(frozen=True)
+class Clash:
+    """An article whose unsaved edits clash with its file on disk: my text was based on `base`, the disk
+    now holds `theirs` (read as `identity`). `fields` are the clashes; `choices` what the user decided
+    so far (name -> MINE or THEIRS). `error` says why it cannot be decided field by field (then only
+    keeping all of mine or taking all of theirs is offered)."""
+
+    base: bytes
+    theirs: bytes
+    identity: FileIdentity | None
+    fields: tuple[FieldClash, ...]
+    from_disk: tuple[str, ...] = ()
+    error: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, result: MergeResult, base: bytes, theirs: bytes, identity: FileIdentity | None,
+           choices: Mapping[str, str] | None = None) -> Clash:
+        names = {f.name for f in result.fields}
+        kept = tuple((name, side) for name, side in (choices or {}).items() if name not in names)
+        return cls(base, theirs, identity, tuple(result.fields), tuple(result.from_disk), result.error, kept)
+
+    @property
+    def decidable(self) -> bool:
+        return self.error is None and all(f.decidable for f in self.fields)
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        return dict(self.choices)
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def unresolved(self) -> list[FieldClash]:
+        chosen = self.chosen
+        return [f for f in self.fields if f.name not in chosen]
+
+    def field(self, name: str) -> FieldClash:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """After one choice: my new bytes; `clash` what is left to decide (None: all decided, and then
+    `mine` is the merge, to be based on the disk version `theirs`)."""
+
+    mine: bytes
+    clash: Clash | None
+
+    @property
+    def merged(self) -> bool:
+        return self.clash is None
+
+
+def resolve_field(clash: Clash, mine: bytes, name: str, side: str, path: str | os.PathLike | None = None
+                  ) -> Resolution:
+    """Decide one clashing field: THEIRS writes the disk's side into my text now, MINE keeps mine. Once
+    every clash is decided, the merge is made (my other edits and the disk's other changes both kept).
+    Raises CorpusEditorError when the choice cannot be written (nothing is changed)."""
+    if side not in (MINE, THEIRS):
+        raise ValueError(side)
+    item = clash.field(name)
+    if not item.decidable:
+        raise CorpusEditorError(f"{name} cannot be decided field by field: {clash.error or 'keep or take all'}")
+    new_mine = take_theirs(clash.base, mine, clash.theirs, item, path) if side == THEIRS else mine
+    chosen = {**clash.chosen, name: side}
+    left = dataclasses.replace(clash, choices=tuple(chosen.items()))
+    if left.unresolved():
+        return Resolution(new_mine, left)
+    result = merge_documents(clash.base, new_mine, clash.theirs, path, chosen)
+    if result.ok:
+        return Resolution(result.merged_bytes, None)
+    # my later edits clash anew (or the merge cannot be written): those are the clashes now
+    return Resolution(new_mine, Clash.of(result, clash.base, clash.theirs, clash.identity, chosen))

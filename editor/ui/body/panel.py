@@ -1,21 +1,26 @@
 """BodyPanel: the Markdown editor, its outline, the find bar and the live preview of one session.
 
 The editor holds the article's body; in raw mode (the file does not parse) it holds the whole text,
-under a banner with the error and its line. Each keystroke becomes an edit of the session (so undo,
-dirty state and the form see it at once); the preview is rendered after a pause in typing.
+with line numbers, the error line marked and a banner with the error and its line (the session's one
+`TextProblem`, updated as you type). Bytes that are not UTF-8 are shown read-only under a banner that
+names the first bad byte and offers "Convert to UTF-8…". Each keystroke becomes an edit of the session
+(so undo, dirty state and the form see it at once); the preview is rendered after a pause in typing.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from html import escape
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -115,26 +120,40 @@ def _stacked(*widgets: QWidget) -> QWidget:
     return box
 
 
+NO_ARTICLE_TEXT = "No article open: pick one in the corpus list (a click opens it)."
+EMPTY_FILE_TEXT = "This file is empty. What you type here is saved as it is."
+
+
 class BodyPanel(QWidget):
     preview_rendered = Signal()
     fact_clicked = Signal(int)
     add_front_matter_requested = Signal()  # a file without front matter: put the corpus's one first
+    convert_requested = Signal()  # "Convert to UTF-8…" on the read-only banner
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.session: ArticleSession | None = None
-        self._mode: str | None = None  # "body", "raw" or None (nothing open)
+        self._mode: str | None = None  # "body", "raw", "read-only" or None (nothing open)
         self._syncing = False
         self._scroll_syncing = False
         self._converter = make_converter()
         self.last_render_ms = 0.0
         self.render_count = 0
 
+        self.banner_box = QFrame()
+        self.banner_box.setObjectName("banner")
         self.banner = QLabel()
-        self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setAccessibleName("Parse error")
+        self.convert_button = QPushButton("Convert to UTF-8…")
+        self.convert_button.setToolTip("Choose the encoding the file is in, see every byte that changes, "
+                                       "and convert it (one undoable step; saving writes it)")
+        self.convert_button.clicked.connect(self.convert_requested)
+        banner_layout = QHBoxLayout(self.banner_box)
+        banner_layout.setContentsMargins(8, 6, 8, 6)
+        banner_layout.addWidget(self.banner, 1)
+        banner_layout.addWidget(self.convert_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.banner.hide()
         self.front_matter_button = QToolButton()
         self.front_matter_button.setText("Add front matter")
@@ -143,6 +162,9 @@ class BodyPanel(QWidget):
         self.front_matter_button.setAccessibleName("Add front matter")
         self.front_matter_button.clicked.connect(self.add_front_matter_requested)
         self.front_matter_button.hide()
+        banner_layout.addWidget(self.front_matter_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.convert_button.hide()
+        self.banner_box.hide()
 
         self.editor = MarkdownEditor()
         self.highlighter = MarkdownHighlighter(self.editor.document())
@@ -182,8 +204,7 @@ class BodyPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.front_matter_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.banner_box)
         layout.addWidget(self.splitter)
 
         self.preview_timer = QTimer(self)
@@ -221,6 +242,8 @@ class BodyPanel(QWidget):
         s = self.session
         if s is None:
             return None, ""
+        if getattr(s, "read_only", False):
+            return "read-only", textmap.to_editor(s.text)
         if s.raw_mode:
             return "raw", textmap.to_editor(s.text)
         return "body", textmap.to_editor(s.doc.body)
@@ -244,24 +267,48 @@ class BodyPanel(QWidget):
 
     def _set_enabled(self, enabled: bool) -> None:
         self.editor.setEnabled(enabled)
-        self.editor.setReadOnly(not enabled)
+        # bytes that are not UTF-8 are shown, never typed over
+        self.editor.setReadOnly(not enabled or self._mode == "read-only")
         if not enabled:
-            self.editor.setPlaceholderText("Open an article from the corpus list (Enter or double-click).")
+            self.editor.setPlaceholderText(NO_ARTICLE_TEXT)
+        elif self._mode == "raw" and not self.session.text:
+            self.editor.setPlaceholderText(EMPTY_FILE_TEXT)
+        else:
+            self.editor.setPlaceholderText("")
 
     def _update_banner(self) -> None:
+        """The banner, line numbers and error mark, from the session's one description of the problem."""
         s = self.session
         self.front_matter_button.setVisible(self.can_add_front_matter())
-        if s is None or not s.raw_mode:
+        problem = s.problem() if s is not None and s.raw_mode and hasattr(s, "problem") else None
+        whole_file = self._mode in ("raw", "read-only") and (problem is None or problem.kind != "binary")
+        self.editor.set_line_numbers(whole_file)
+        self.editor.set_error_line(problem.line if problem is not None and problem.kind != "binary" else None)
+        if problem is None:
             self.banner.hide()
+            self.convert_button.hide()
+            self.banner_box.hide()
             return
-        err = s.error
-        where = f"line {err.line}: " if err is not None and err.line else ""
-        message = err.message if err is not None else "the file cannot be read as an article"
         bg, fg = theme.banner_colors()
-        self.banner.setStyleSheet(f"QLabel#banner {{ background: {bg.name()}; color: {fg.name()}; }}")
-        self.banner.setText(f"<b>Raw text mode</b> — this article cannot be parsed ({where}{message}). "
-                            "The form is disabled; fix the text here. Nothing is written until you save.")
+        self.banner_box.setStyleSheet(f"QFrame#banner {{ background: {bg.name()}; }} "
+                                      f"QFrame#banner QLabel {{ color: {fg.name()}; }}")
+        where = problem.location
+        if problem.kind == "not-an-article":
+            text = (f"<b>Not an article</b> — {problem.message}. It is shown as text; nothing is written "
+                    "until you save.")
+        elif problem.kind == "parse-error":
+            text = (f"<b>Raw text mode</b> — {where}: {problem.message}. Fix it here (the line is marked); "
+                    "the form comes back when it parses.")
+        elif problem.kind == "binary":
+            text = (f"<b>Read-only: binary file</b> — {where}: {problem.message}. It is shown as a hex dump and "
+                    "is never edited or rewritten.")
+        else:
+            text = f"<b>Read-only: not UTF-8</b> — {where}: {problem.message}. Convert it to edit it."
+        self.banner.setText(text)
+        self.banner.setAccessibleName(problem.title)
+        self.convert_button.setVisible(problem.kind == "not-utf8")
         self.banner.show()
+        self.banner_box.show()
 
     def can_add_front_matter(self) -> bool:
         """The open file has no front matter at all (empty, or text without it): one can be added."""
@@ -273,12 +320,17 @@ class BodyPanel(QWidget):
     def _on_session_changed(self) -> None:
         if not self._syncing:
             self._load_editor()
+        else:
+            self._update_banner()  # typed in raw mode: the error (and its line) may have moved
         self.preview_timer.start()
 
     def _on_editor_changed(self) -> None:
         if self._syncing or self.session is None or self._mode is None:
             return
         s = self.session
+        if self._mode == "read-only":  # never typed into (the editor is read-only): show the bytes again
+            self._load_editor(reset=True)
+            return
         new_editor = editor_text(self.editor)
         self._syncing = True
         try:
@@ -310,7 +362,9 @@ class BodyPanel(QWidget):
         if s is None:
             html = ""
         elif s.raw_mode:
-            html = "<p><i>No preview: the article cannot be parsed.</i></p>"
+            problem = s.problem() if hasattr(s, "problem") else None
+            why = problem.one_line() if problem is not None else "the article cannot be parsed"
+            html = f"<p><i>No preview: {escape(why)}</i></p>"
         else:
             html = preview_html(s.doc.body, s.doc.data, self._converter)
         self.preview.setHtml(html)

@@ -45,7 +45,8 @@ class CorpusTableModel(QAbstractTableModel):
         self._others: dict[str, dict[str, CorpusRow]] = {}  # folder -> its files that are not articles
         self._shown_as: dict[str, str] = {}  # folder -> the path of its row (a group's, or its one file's)
         self.root: str | None = None  # the corpus folder, for the groups' names
-        self._dirty: set[str] = set()
+        self._dirty: set[str] = set()  # articles open with unsaved edits
+        self._clash: set[str] = set()  # ... whose file changed on disk where they have unsaved edits
         self.today = today or dt.date.today()
         self.stale_days = stale_days
         self._bold: QFont | None = None
@@ -194,19 +195,32 @@ class CorpusTableModel(QAbstractTableModel):
             return
         self._remove_shown(i)
 
-    def set_dirty(self, path: str, dirty: bool) -> None:
-        if dirty == (path in self._dirty):
+    def _mark(self, marked: set[str], path: str, on: bool) -> None:
+        if on == (path in marked):
             return
-        if dirty:
-            self._dirty.add(path)
+        if on:
+            marked.add(path)
         else:
-            self._dirty.discard(path)
+            marked.discard(path)
         i = self._by_path.get(path)
         if i is not None:
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
+    def set_dirty(self, path: str, dirty: bool) -> None:
+        self._mark(self._dirty, path, dirty)
+
     def is_dirty(self, path: str) -> bool:
         return path in self._dirty
+
+    def set_clash(self, path: str, clash: bool) -> None:
+        self._mark(self._clash, path, clash)
+
+    def has_clash(self, path: str) -> bool:
+        return path in self._clash
+
+    def marks(self, path: str) -> str:
+        """The title's prefix for an open article: ● unsaved edits, ⇄ a clash with the disk to decide."""
+        return ("⇄ " if path in self._clash else "") + ("● " if path in self._dirty else "")
 
     def categories(self) -> list[str]:
         return sorted({row.category for row in self._rows if row.category})
@@ -278,7 +292,7 @@ class CorpusTableModel(QAbstractTableModel):
         if col == COL_ID:
             return row.id
         if col == COL_TITLE:
-            mark = "● " if row.path in self._dirty else ""
+            mark = self.marks(row.path)
             if row.kind == "broken":
                 return f"{mark}⚠ {row.path.rsplit('/', 1)[-1]} cannot be read: {row.message or 'parse error'}"
             if row.kind == "other":
@@ -312,6 +326,8 @@ class CorpusTableModel(QAbstractTableModel):
             tip = row.path
             if row.path in self._dirty:
                 tip += "\nunsaved changes"
+            if row.path in self._clash:
+                tip += "\nchanged on disk where you have unsaved edits: open it to choose what to keep"
             if row.message:
                 tip += f"\n{row.message}"
             return tip

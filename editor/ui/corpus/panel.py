@@ -43,13 +43,23 @@ ANY_PROBLEM = "Any problem"
 SEARCH_DELAY_MS = 200
 PARTIAL_RELOAD_S = 2.0  # while the index builds, show what it has read at most this often,
 PARTIAL_RELOAD_ROWS = 2500  # until this many rows show (bigger reloads would stall typing)
+OPEN_DELAY_MS = 150  # keyboard moves in the list open the article once the key rests this long
+_NAVIGATION_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home,
+                    Qt.Key.Key_End)
 
 
 class CorpusTable(QTableView):
-    """The table; Enter opens the current article (as double-click does), F2 renames, Delete trashes."""
+    """The table; Enter opens the current article (as double-click does), F2 renames, Delete trashes; a
+    plain move of the current row with the keyboard is reported as `navigated` (the panel opens it after
+    a short rest)."""
 
     open_requested = Signal(str)
     key_action = Signal(str)  # "rename", "delete"
+    navigated = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.press_modifiers = Qt.KeyboardModifier.NoModifier
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -58,7 +68,16 @@ class CorpusTable(QTableView):
         if event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in (Qt.Key.Key_F2, Qt.Key.Key_Delete):
             self.key_action.emit("rename" if event.key() == Qt.Key.Key_F2 else "delete")
             return
+        before = self.currentIndex()
         super().keyPressEvent(event)
+        if event.key() in _NAVIGATION_KEYS and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier) \
+                and self.currentIndex() != before and self.currentIndex().isValid():
+            self.navigated.emit()
+
+    def mousePressEvent(self, event) -> None:
+        self.press_modifiers = event.modifiers()
+        super().mousePressEvent(event)
 
 
 class CorpusPanel(QWidget):
@@ -196,14 +215,47 @@ class CorpusPanel(QWidget):
         self.stale.toggled.connect(self._filters_changed)
         self.errors.toggled.connect(self._filters_changed)
         self.problem.currentIndexChanged.connect(self._problem_changed)
+        # one click opens; Ctrl/Shift+click only selects (several articles for a batch action)
+        self.table.clicked.connect(self._clicked)
         self.table.doubleClicked.connect(lambda index: self._activate(index.data(PATH_ROLE)))
-        self.table.open_requested.connect(self._activate)
+        self.table.open_requested.connect(self._open_now)
         self.table.key_action.connect(self.file_action)
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(OPEN_DELAY_MS)
+        self._open_timer.timeout.connect(self._open_current)
+        self.table.navigated.connect(self._open_timer.start)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.proxy.rowsInserted.connect(self._update_status)
         self.proxy.rowsRemoved.connect(self._update_status)
         self.proxy.modelReset.connect(self._update_status)
         self.proxy.layoutChanged.connect(self._update_status)
+
+    # -- opening --------------------------------------------------------------------------------
+    def _clicked(self, index) -> None:
+        modifiers = self.table.press_modifiers
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return
+        if index.isValid() and not self._is_group(index.data(PATH_ROLE)):  # a folder's files: Enter lists them
+            self._open_now(index.data(PATH_ROLE))
+
+    def _open_now(self, path: str) -> None:
+        self._open_timer.stop()
+        self._activate(path)
+
+    def _open_current(self) -> None:
+        path = self.current_path()
+        if path and not self._is_group(path):
+            self.article_activated.emit(path)
+
+    def _is_group(self, path: str | None) -> bool:
+        i = self.model.row_for_path(path) if path else None
+        row = self.model.row_at(i) if i is not None else None
+        return row is not None and row.is_group
+
+    def open_pending(self) -> bool:
+        """A keyboard move waits to open its article."""
+        return self._open_timer.isActive()
 
     # -- the index ------------------------------------------------------------------------------
     def set_source(self, source: CorpusSource) -> None:
@@ -519,11 +571,10 @@ class CorpusPanel(QWidget):
         """Open an article; a row standing for several files lists them."""
         if not path:
             return
-        i = self.model.row_for_path(path)
-        row = self.model.row_at(i) if i is not None else None
-        if row is not None and row.is_group:
+        if self._is_group(path):
             from editor.ui.dialogs.non_articles import NonArticlesDialog
 
+            row = self.model.row_at(self.model.row_for_path(path))
             files = [(member, self._reason(member)) for member in row.members]
             dialog = NonArticlesDialog(row.title, files, self)
             if self.run_dialog(dialog) and dialog.chosen:

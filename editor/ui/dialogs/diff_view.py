@@ -15,9 +15,11 @@ def diff_html(diff: str) -> str:
     removed = "#4a2326" if dark else "#fdecea"
     header = "#7fb3ff" if dark else "#1f5fae"
     rows = []
-    for line in diff.splitlines():
+    for line in diff.split("\n")[:-1] if diff.endswith("\n") else diff.split("\n"):  # "\n" only ends a line
         text = html.escape(line) or "&nbsp;"
-        if line.startswith(("+++", "---")):
+        if line.startswith("#"):
+            rows.append(f'<div style="color:{header}; font-style:italic">{text}</div>')
+        elif line.startswith(("+++", "---")):
             rows.append(f'<div style="color:{header}; font-weight:600">{text}</div>')
         elif line.startswith("@@"):
             rows.append(f'<div style="color:{header}">{text}</div>')

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
@@ -37,6 +38,7 @@ from editor.ui.form.factory import create_editor
 from editor.ui.form.fields_form import FieldsForm, Section
 from editor.ui.form.object_list import ObjectListEditor
 from editor.ui.form.other_fields import OtherFieldsEditor
+from editor.ui.form.placeholder import ArticlePlaceholder
 from editor.ui.form.sources import source_lists, source_usage
 from editor.ui.form.string_list import StringListEditor
 
@@ -121,11 +123,11 @@ class ArticleForm(QWidget):
             f"#formMessage {{ border: 1px solid {ERROR_COLOR.name()}; border-radius: 4px; }}")
         self.message_bar.hide()
         layout.addWidget(self.message_bar)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.status.setContentsMargins(8, 8, 8, 8)
-        self.status.hide()
-        layout.addWidget(self.status)
+        # a file without editable front matter: why, where, and what can be done (never old fields)
+        self.placeholder = ArticlePlaceholder(self)
+        self.placeholder.hide()
+        self.status = self.placeholder.message
+        layout.addWidget(self.placeholder, 1)
 
         self.scroll = QScrollArea(self)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: nothing to see there
@@ -397,20 +399,24 @@ class ArticleForm(QWidget):
         return (doc.text[: doc.source.body_start], id(self.session.saved_bytes))
 
     def refresh(self) -> None:
-        """Show the session's document in the widgets (never writes)."""
+        """Show the session's document in the widgets (never writes). Without one, the fields are
+        emptied and hidden, and the placeholder says why."""
         doc = self.ctx.doc
         raw = self.session is not None and doc is None
         self.scroll.setEnabled(doc is not None)
-        if raw:
+        self.scroll.setVisible(not raw)
+        problem = self.session.problem() if raw and hasattr(self.session, "problem") else None
+        if problem is not None:
+            self.placeholder.show_problem(problem, os.path.basename(self.session.path))
+        elif raw:
             error = getattr(self.session, "error", None)
-            line = f" (line {error.line})" if error is not None and getattr(error, "line", None) else ""
-            message = getattr(error, "message", None) or str(error or "")
-            self.status.setText(f"The front matter cannot be read{line}: {message}\n"
-                                "Fix the text in the editor; the form comes back when it parses.")
-            self.status.show()
-        else:
-            self.status.hide()
+            self.placeholder.title.setText("The front matter cannot be read")
+            self.placeholder.message.setText(str(error or ""))
+        self.placeholder.setVisible(raw)
         if doc is None:
+            if self._refreshed_key != self._shown_key():
+                self._clear_fields()
+            self._refreshed_key = self._shown_key()
             return
         with self.ctx.updating():
             for _section, form in self.forms:
@@ -420,6 +426,17 @@ class ArticleForm(QWidget):
         self._update_usage()
         self._update_counts()
         self._refreshed_key = self._shown_key()
+
+    def _clear_fields(self) -> None:
+        """Empty every field (no article, or one without front matter): nothing of the last one stays."""
+        with self.ctx.updating():
+            for _section, form in self.forms:
+                form.refresh()
+            if self.other is not None:
+                self.other.refresh()
+        for section, _form in self.forms:
+            section.set_count("")
+            section.set_problems([])
 
     def _update_usage(self) -> None:
         """Each source row shows how many facts cite it."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.validation.schema import date_value
 from editor.ui.form.base import MISSING, AutoHeightPlainTextEdit, FieldEditor
+from editor.ui.history import forget_typing
 
 
 class _NoWheelMixin:
@@ -69,6 +70,7 @@ class LineFieldEditor(FieldEditor):
         if self.edit.text() != text:
             self.edit.setText(text)
             self.edit.setCursorPosition(0) if not self.edit.hasFocus() else None
+        forget_typing(self.edit)  # written (or never typed): Ctrl+Z belongs to the article now
         self.edit.setPlaceholderText("(null)" if value is None else "https://" if self.spec.widget == "url" else "")
 
     def _finished(self):
@@ -125,6 +127,7 @@ class TextFieldEditor(FieldEditor):
                 cursor = self.edit.textCursor()
                 cursor.setPosition(min(position, len(text)))
                 self.edit.setTextCursor(cursor)
+        forget_typing(self.edit)
 
     def _typed(self):
         if not self.ctx.is_updating:
@@ -227,6 +230,7 @@ class EnumFieldEditor(FieldEditor):
                 self.combo.setCurrentIndex(index + 1)
             else:
                 self.combo.setCurrentIndex(self.combo.count() - 1)
+            forget_typing(self.combo)
 
     def _clicked(self, index: int):
         if index >= 0:
@@ -313,6 +317,7 @@ class DateFieldEditor(FieldEditor):
             text = str(value)
         if self.edit.text() != text:
             self.edit.setText(text)
+        forget_typing(self.edit)
         self.set_local_warning("")
 
     def _prepare_calendar(self):
@@ -429,6 +434,7 @@ class IntFieldEditor(FieldEditor):
 
     def show_value(self, value):
         self.spin.setValue(self.spin.minimum() if value is MISSING or value is None else int(value))
+        forget_typing(self.spin)
 
     def _changed(self, number: int):
         if self.ctx.is_updating or number == self.spin.minimum():
@@ -469,11 +475,13 @@ class NumberFieldEditor(FieldEditor):
     def show_value(self, value):
         if value is MISSING or value is None:
             self.spin.setValue(self.spin.minimum())
+            forget_typing(self.spin)
             return
         text = repr(float(value))
         decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 2
         self.spin.setDecimals(max(2, min(decimals, 6)))
         self.spin.setValue(float(value))
+        forget_typing(self.spin)
 
     def _changed(self, number: float):
         if self.ctx.is_updating or number <= self.spin.minimum():

@@ -15,6 +15,7 @@ from editor.core.document import edits, values
 from editor.core.document.diffops import SyncValue
 from editor.core.document.errors import ArticleError
 from editor.ui.form.base import ERROR_COLOR, MISSING, AutoHeightPlainTextEdit, FieldEditor
+from editor.ui.history import forget_typing
 
 
 def yaml_text(value: Any) -> str:
@@ -66,6 +67,7 @@ class YamlFieldEditor(FieldEditor):
         self._shown_text = text
         if self.edit.toPlainText() != text:
             self.edit.setPlainText(text)
+        forget_typing(self.edit)
         self.message.setVisible(False)
         self.set_local_warning("")
 
