@@ -116,11 +116,13 @@ def wait_until(condition, timeout_s: float) -> bool:
     return True
 
 
-def take_screenshot(window, filename: str, timeout_s: float = 600.0) -> bool:
-    """Wait for the index and the first article, render the window at 1400x900 and save it as PNG."""
+def take_screenshot(window, filename: str, timeout_s: float = 600.0, size: tuple[int, int] | None = None) -> bool:
+    """Wait for the index and the first article, render the window at `size` (default 1400x900) with the
+    panes a first start gives that size, and save it as PNG."""
+    size = size or SCREENSHOT_SIZE
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    window.resize(*SCREENSHOT_SIZE)
-    window.default_pane_sizes(QSize(*SCREENSHOT_SIZE))
+    window.resize(*size)
+    window.default_pane_sizes(QSize(*size))
     window.show()
     source = window.source
     wait_until(lambda: source is None or not source.refreshing, timeout_s)
@@ -128,7 +130,7 @@ def take_screenshot(window, filename: str, timeout_s: float = 600.0) -> bool:
     window.body_panel.render_preview()
     wait_until(lambda: not window.body_panel.preview_pending(), 5)
     QApplication.processEvents()
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize(*size)
     QApplication.processEvents()
     image = window.grab()
     os.makedirs(os.path.dirname(os.path.abspath(filename)), exist_ok=True)

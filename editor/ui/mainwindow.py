@@ -357,6 +357,11 @@ class MainWindow(QMainWindow):
             state = self.settings.splitter_state(name) if keep_remembered else None
             if state is None or not splitter.restoreState(state):
                 splitter.setSizes(defaults[name])
+        # a folded pane stays its header line whatever sizes were set or restored
+        if self.problems_panel.is_folded:
+            self._problems_folded(True)
+        if self.corpus_problems.is_folded:
+            self._corpus_problems_folded(True)
 
     def save_settings(self) -> None:
         if not self.remember:

@@ -279,3 +279,27 @@ def test_list_rows_never_elide_an_id_in_the_middle(make_window, corpus, qtbot):
     assert fit_head(fm, head, 1000)[0] == head  # room enough: whole
     cut = fit_head(fm, head, 150)[0]
     assert cut.endswith("\u2026") and head.startswith(cut[:-1])  # too little room: cut at the end only
+
+
+def test_at_1280x720_a_narrow_list_keeps_titles_readable_and_every_column_inside(make_window, corpus, qtbot):
+    window = make_window(corpus, corpus / ARTICLE)
+    window.resize(1280, 720)
+    window.default_pane_sizes(window.size())
+    settle()
+    panel = window.corpus_panel
+    panel.fit_columns()
+    header = panel.table.horizontalHeader()
+    sections = [header.sectionSize(i) for i in range(header.count())]
+    assert sum(sections) <= panel.table.viewport().width()  # no column pushed out of sight
+    fm = panel.table.fontMetrics()
+    assert header.sectionSize(COL_TITLE) >= fm.horizontalAdvance("Backpr") + 18  # a word, not two letters
+    assert header.sectionSize(COL_ID) >= fm.horizontalAdvance("kb-2026-00060") + 8  # a kb id stays whole
+
+
+def test_a_folded_problems_pane_stays_folded_when_the_panes_are_sized(make_window, corpus, qtbot):
+    window = make_window(corpus, corpus / "physics" / "quantum-entanglement.md")
+    settle()
+    assert window.problems_panel.is_folded
+    window.default_pane_sizes(window.size())  # what a first start and a screenshot do
+    settle()
+    assert window.form_splitter.sizes()[1] <= window.problems_panel.maximumHeight()

@@ -80,3 +80,17 @@ def test_offscreen_runs_drop_only_the_platform_notice(tmp_path):
                           "qWarning('something else went wrong')\n", tmp_path)
     assert result.returncode == 0
     assert result.stderr == "something else went wrong\n"
+
+
+def test_a_screenshot_at_a_given_size(tmp_path, corpus):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
+    out = tmp_path / "small.png"
+    result = subprocess.run([sys.executable, "-m", "editor", str(corpus), "--screenshot", str(out), "--size",
+                             "1280x720"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+    bad = subprocess.run([sys.executable, "-m", "editor", str(corpus), "--screenshot", str(out), "--size", "wide"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr

@@ -403,7 +403,8 @@ class CorpusPanel(QWidget):
         self.proxy.set_problem_filter(code, paths)
 
     # -- columns -------------------------------------------------------------------------------------------
-    TITLE_MIN = 40  # the title gives way first, down to this; then the category; the id comes last
+    TITLE_MIN = 40  # the title gives way first, down to this (or TITLE_SHARE of the room); then the
+    TITLE_SHARE = 0.3  # category; the id comes last
     ID_MIN = 50
 
     def fit_columns(self) -> None:
@@ -423,14 +424,18 @@ class CorpusPanel(QWidget):
                   COL_CATEGORY: widest((r.category for r in rows), "Cat."),
                   COL_CONFIDENCE: widest((r.confidence for r in rows), "Conf."),
                   COL_VERIFIED: widest(["2026-12-31"], "Verified"),
-                  COL_PROBLEMS: widest(problems, "\u2716 9")}
-        room = max(self.table.viewport().width(), 200) - self.TITLE_MIN
+                  COL_PROBLEMS: widest(problems, "\u2716 99")}
+        room = max(self.table.viewport().width(), 200)
         room -= wanted[COL_CONFIDENCE] + wanted[COL_VERIFIED] + wanted[COL_PROBLEMS]
+        room -= max(self.TITLE_MIN, int(room * self.TITLE_SHARE))  # a title of a few words stays readable
         if wanted[COL_ID] + wanted[COL_CATEGORY] > room:
             wanted[COL_CATEGORY] = max(fm.horizontalAdvance("Cat.") + pad,
                                        min(wanted[COL_CATEGORY], room - wanted[COL_ID]))
         if wanted[COL_ID] + wanted[COL_CATEGORY] > room:
-            wanted[COL_ID] = max(self.ID_MIN, room - wanted[COL_CATEGORY])
+            # a kb-YYYY-NNNNN id always shows whole (the title gives more way for it); a longer slug is
+            # cut at its end
+            whole_kb = min(wanted[COL_ID], fm.horizontalAdvance("kb-2026-00000") + pad)
+            wanted[COL_ID] = max(self.ID_MIN, whole_kb, room - wanted[COL_CATEGORY])
         self._sizing = True
         try:
             for col, width in wanted.items():
