@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from editor.core.document.errors import SaveConflict
+from editor.core.files import save
 from editor.core.files.save import FileIdentity, read_with_identity, safe_save
 from editor.core.files.walk import iter_article_files
 
@@ -76,7 +77,23 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
+    monkeypatch.setattr(save, "_renameat2", None)  # where the file system cannot exchange: a plain rename
     with pytest.raises(OSError):
+        safe_save(path, b"new", identity)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_failed_exchange_leaves_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    _, identity = read_with_identity(path)
+
+    def broken_exchange(src, dst, flags):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(save, "_renameat2_call", broken_exchange)
+    with pytest.raises(OSError, match="No space"):
         safe_save(path, b"new", identity)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]

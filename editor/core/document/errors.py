@@ -56,9 +56,12 @@ class EditError(CorpusEditorError):
 
 
 class SaveConflict(CorpusEditorError):
-    """The file on disk changed since it was loaded: saving would overwrite someone else's work."""
+    """The file on disk changed since it was loaded: saving would overwrite someone else's work.
+
+    `reason` is the one wording of why (see `editor.core.files.save`: "it changed on disk since it was
+    read"...); `str()` is `PATH: not written: REASON`."""
 
     def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: changed on disk since it was loaded ({reason}); not overwritten")
+        super().__init__(f"{path}: not written: {reason}")
         self.path = path
         self.reason = reason

@@ -4,7 +4,9 @@ One entry per article, named by a hash of the article's absolute path, so record
 the entry. An entry is one file: a JSON header line (the article path, the sha256 of the file the
 edits were based on, the time) and then the unsaved bytes exactly. Entries are written atomically
 (temporary file, fsync, rename), so a crash while journaling leaves the previous entry or the new one.
-A normal close removes the entries; what is left at the next start was not saved.
+A normal close removes the entries; what is left at the next start was not saved. The temporary files
+follow the program's one pattern (`walk`) and are written under the entry's lock; `sweep` removes those
+a killed process left (the window calls it when it starts and when it closes).
 """
 
 from __future__ import annotations
@@ -14,16 +16,23 @@ import difflib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from editor.core.files.leftovers import remove_stale
+from editor.core.files.lock import file_lock
+from editor.core.files.save import temp_file
+from editor.core.files.walk import is_own_temp
+
 APP_NAME = "corpus-editor"
 FORMAT = "corpus-editor-journal/1"
 SUFFIX = ".journal"
+# A journal temporary file nobody holds the lock of is a killed writer's; this much younger, it may be
+# an older version of the program (which takes no lock) writing it now.
+STALE_TEMP_AFTER = 60.0
 
 
 def default_journal_dir() -> Path:
@@ -97,23 +106,34 @@ class Journal:
                   "saved_at": time.time(), "size": len(text_bytes),
                   "sha256": hashlib.sha256(text_bytes).hexdigest()}
         target = self.entry_file(path)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix="." + target.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n")
-                handle.write(text_bytes)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        with file_lock(target):
+            fd, tmp = temp_file(os.fspath(self.folder), target.name)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n")
+                    handle.write(text_bytes)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                raise
         return target
 
     def remove(self, path: str | os.PathLike) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.entry_file(path).unlink()
+        target = self.entry_file(path)
+        if not target.exists():
+            return
+        with file_lock(target), contextlib.suppress(FileNotFoundError):
+            target.unlink()
+
+    def sweep(self, min_age: float = STALE_TEMP_AFTER) -> list[str]:
+        """Remove the temporary and lock files killed writers left in the journal folder."""
+        if not self.folder.is_dir():
+            return []
+        found = [os.path.join(self.folder, name) for name in os.listdir(self.folder) if is_own_temp(name)]
+        return remove_stale(found, min_age=min_age)
 
     def discard(self, entry_file: str | os.PathLike) -> None:
         """Delete one entry file (a recovered or declined entry, or a corrupt one)."""
@@ -139,7 +159,7 @@ class Journal:
         if not self.folder.is_dir():
             return
         for name in os.listdir(self.folder):
-            if name.endswith(SUFFIX) or (name.startswith(".") and name.endswith(".tmp")):
+            if name.endswith(SUFFIX) or is_own_temp(name):
                 with contextlib.suppress(FileNotFoundError):
                     (self.folder / name).unlink()
 
