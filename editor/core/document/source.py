@@ -37,10 +37,41 @@ class Source:
         return ((BOM if self.bom else "") + self.text).encode("utf-8")
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """`UTF-16 LE`, `UTF-32 BE with BOM`...: the encoding of text stored two or four bytes a character,
+    told by its byte order mark, or without one by where the zero bytes of mostly-ASCII text fall."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32 LE"), (b"\x00\x00\xfe\xff", "UTF-32 BE"),
+                      (b"\xff\xfe", "UTF-16 LE"), (b"\xfe\xff", "UTF-16 BE")):
+        if data.startswith(bom):
+            return name + " with BOM"
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    for width, codec, name in ((4, "utf-32-le", "UTF-32 LE"), (4, "utf-32-be", "UTF-32 BE"),
+                               (2, "utf-16-le", "UTF-16 LE"), (2, "utf-16-be", "UTF-16 BE")):
+        size = len(sample) // width * width
+        if not size:
+            continue
+        # the zero bytes must sit where this encoding puts the high bytes of ASCII and other BMP text
+        lead = 0 if codec.endswith("le") else width - 1
+        units = [sample[i : i + width] for i in range(0, size, width)]
+        if sum(1 for u in units if u[lead] != 0 and u.count(0) == width - 1) < len(units) * 0.6:
+            continue
+        try:
+            sample[:size].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return None
+
+
 def decode(data: bytes) -> tuple[str, bool]:
     """Decode UTF-8 (with or without BOM), refusing binary and undecodable input."""
     if not data:
         raise NotAnArticle("empty file", line=1, code="empty-file")
+    wide = wide_encoding(data) if data[:1] in (b"\xff", b"\xfe") or b"\x00" in data[:4096] else None
+    if wide is not None:
+        raise ArticleError(f"encoded as {wide}, not UTF-8", line=1, code="not-utf8")
     if b"\x00" in data[:8192] or b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ArticleError("binary file (contains NUL bytes)", line=line, code="binary-file")

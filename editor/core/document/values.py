@@ -11,7 +11,7 @@ import yaml
 
 from editor.core.document import render
 from editor.core.document.source import LineMap
-from editor.core.document.yamltree import parse_tree, resolve_plain, to_python
+from editor.core.document.yamltree import LongInteger, parse_integer, parse_tree, resolve_plain, to_python
 
 TRUE_WORDS = {"true", "yes", "on", "1"}
 FALSE_WORDS = {"false", "no", "off", "0"}
@@ -61,9 +61,9 @@ def convert_like(text: str, current: Any) -> Any:
         if lowered in FALSE_WORDS:
             return False
         raise ValueError(f"{text!r} is not a boolean (true or false)")
-    if isinstance(current, int):
+    if isinstance(current, int | LongInteger):
         try:
-            return int(text.strip())
+            return parse_integer(text.strip())
         except ValueError:
             raise ValueError(f"{text!r} is not an integer") from None
     if isinstance(current, float):

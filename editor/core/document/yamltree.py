@@ -54,6 +54,36 @@ _DATETIME = re.compile(
 
 _NO_ITEMS: list = []  # shared by scalars and aliases, never appended to
 
+# Python refuses to convert more decimal digits than this between text and int (its time is quadratic).
+MAX_INT_DIGITS = 4300
+
+
+class LongInteger(str):
+    """A plain integer too long to convert safely (more than MAX_INT_DIGITS digits): kept as its text.
+
+    It reads, prints and compares as the digits written in the file; `int()` is never called on it.
+    """
+
+    __slots__ = ()
+
+
+def _integer(digits: str, base: int = 10) -> int | LongInteger:
+    """int(digits) when that is cheap and printable, else the text as a LongInteger."""
+    if base == 10:
+        if len(digits) - (digits[:1] in "+-") > MAX_INT_DIGITS:
+            return LongInteger(digits)
+        return int(digits)
+    value = int(digits, base)  # linear for powers of two; printed in decimal it may be too long
+    return LongInteger(digits) if value.bit_length() > MAX_INT_DIGITS * 3 else value
+
+
+def parse_integer(text: str) -> int | LongInteger:
+    """A decimal integer of any length from text (a LongInteger past MAX_INT_DIGITS); ValueError if
+    `text` is not one."""
+    if _INT.match(text):
+        return _integer(text)
+    return int(text)
+
 
 class Node:
     """One YAML node. Indices are into the whole file's text."""
@@ -263,7 +293,7 @@ def resolve_plain(value: str) -> Any:
     first = value[0]
     if first in "0123456789+-.":
         if _INT.match(value):
-            return int(value)
+            return _integer(value)
         if _FLOAT.match(value):
             return float(value)
         if _DATE.match(value):
@@ -275,9 +305,11 @@ def resolve_plain(value: str) -> Any:
             parsed = _parse_datetime(value)
             return value if parsed is None else parsed
         if _INT_OCT.match(value):
-            return int(value[2:], 8)
+            value_int = _integer(value[2:], 8)
+            return LongInteger(value) if isinstance(value_int, LongInteger) else value_int
         if _INT_HEX.match(value):
-            return int(value[2:], 16)
+            value_int = _integer(value[2:], 16)
+            return LongInteger(value) if isinstance(value_int, LongInteger) else value_int
         if _INF.match(value):
             return -math.inf if first == "-" else math.inf
         if _NAN.match(value):
@@ -307,6 +339,8 @@ def _tagged_scalar(node: Node, line: int) -> Any:
     }.get(tag)
     if tag == _CORE + "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
         return float(resolved)
+    if tag == _CORE + "int" and isinstance(resolved, LongInteger):
+        return resolved
     if expected is None or not isinstance(resolved, expected) or (expected is int and isinstance(resolved, bool)):
         raise ArticleError(f"value {value!r} does not match its tag {tag}", line=line, code="bad-tag-value")
     return resolved

@@ -25,6 +25,8 @@ from editor.core.document.article import ArticleDocument
 from editor.core.document.errors import ArticleError, CorpusEditorError, NotAnArticle
 from editor.core.document.fieldpath import format_path
 from editor.core.document.values import format_scalar
+from editor.core.files.messages import os_reason
+from editor.core.files.read import FileRefused, read_regular
 from editor.core.files.walk import iter_article_files
 from editor.core.validation.problems import Problem
 from editor.core.validation.schema import (
@@ -62,6 +64,8 @@ RULES: dict[str, tuple[str, str]] = {
     "empty-article": ("warning", "an empty file (nothing, or only whitespace), or front matter without any field: "
                                  "an article cut short?"),
     "not-an-article": ("warning", "a file without front matter (reported only with --strict)"),
+    "not-a-regular-file": ("error", "a FIFO, device or socket (or a link to one) with an article's name: never read"),
+    "file-too-large": ("error", "a file larger than the limit (16 MB unless CORPUS_EDITOR_MAX_FILE_MB says otherwise)"),
     "internal-error": ("error", "a rule failed on the file (a bug: please report it)"),
 }
 PARSE_CODE_DEFAULT = "parse-error"
@@ -653,11 +657,13 @@ def not_article_problem(path: str, data: bytes, exc: NotAnArticle, config: RuleC
 
 def _load(path: str, config: RuleConfig, strict: bool = False) -> tuple[ArticleDocument | None, list[Problem]]:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data, _ = read_regular(path)
+    except FileRefused as exc:
+        level = config.severity_of(exc.code)
+        return None, [] if level == "off" else [Problem(path, "", None, level, exc.code, exc.message)]
     except OSError as exc:
         return None, [Problem(path, "", None, config.severity_of("unreadable"), "unreadable",
-                              f"cannot read the file: {exc.strerror or exc}")]
+                              f"cannot read the file: {os_reason(exc)}")]
     try:
         return ArticleDocument.from_bytes(data, path), []
     except NotAnArticle as exc:
@@ -666,6 +672,13 @@ def _load(path: str, config: RuleConfig, strict: bool = False) -> tuple[ArticleD
     except ArticleError as exc:
         problem = _parse_problem(exc, path, config)
         return None, [problem] if problem else []
+    except Exception as exc:  # one file that breaks the reader must not stop the corpus
+        return None, [_internal_problem(path, exc)]
+
+
+def _internal_problem(path: str, exc: Exception) -> Problem:
+    return Problem(path, "", None, "error", "internal-error",
+                   f"a rule failed on this file ({type(exc).__name__}: {exc}): please report it")
 
 
 def _check_one(path: str, schema: Schema, config: RuleConfig, today: dt.date, strict: bool = False,
@@ -677,8 +690,7 @@ def _check_one(path: str, schema: Schema, config: RuleConfig, today: dt.date, st
     try:
         problems = check_document(doc, schema, config, today)
     except Exception as exc:  # a rule that breaks on one file must not stop the corpus
-        problems = [Problem(path, "", None, "error", "internal-error",
-                            f"a rule failed on this file ({type(exc).__name__}: {exc}): please report it")]
+        problems = [_internal_problem(path, exc)]
     article_id = doc.data.get("id")
     if isinstance(article_id, str) and article_id.strip():
         return problems, article_id.strip(), _safe_line(doc, ("id",))
@@ -694,12 +706,13 @@ def check_file(path: str | os.PathLike, schema: Schema, config: RuleConfig | Non
 
 
 # -- a corpus -----------------------------------------------------------------------------------------------
-def iter_article_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
+def iter_article_paths(paths: Iterable[str | os.PathLike], leftovers: list[str] | None = None) -> list[str]:
     """Files named on the command line, and the article files under folders (see
-    `files.iter_article_files`), each once. Raises FileNotFoundError for a path that does not exist."""
+    `files.iter_article_files`, which adds our temporary files it skipped to `leftovers`), each once.
+    Raises FileNotFoundError for a path that does not exist."""
     found: list[str] = []
     seen: set[str] = set()
-    for path in iter_article_files(paths):
+    for path in iter_article_files(paths, leftovers=leftovers):
         text = os.path.normpath(path)
         if not os.path.exists(text):
             raise FileNotFoundError(text)
@@ -780,7 +793,7 @@ def _parallel_workers(requested: int | None, files: int) -> int:
 def check_corpus(paths: Iterable[str | os.PathLike], schema: Schema | None = None,
                  config: RuleConfig | None = None, today: dt.date | None = None,
                  progress: Callable[[int, int], None] | None = None, workers: int | None = 1,
-                 strict: bool = False) -> list[Problem]:
+                 strict: bool = False, leftovers: list[str] | None = None) -> list[Problem]:
     """Problems of every article under `paths`, plus duplicate ids across files, sorted by file and line.
 
     Without a `schema`, each corpus uses its own (`find_corpus_root`, `load_schema`); an unusable corpus
@@ -789,10 +802,11 @@ def check_corpus(paths: Iterable[str | os.PathLike], schema: Schema | None = Non
     for large runs where that is safe (a single-threaded caller on a system with `fork`), e.g. the
     command line; the default, 1, checks in the calling thread. An empty file is an `empty-article`
     warning; with `strict`, a file without front matter is a `not-an-article` warning.
+    Our temporary files met on the way are appended to `leftovers` (see `files.leftovers`).
     """
     global _RUN
     today = today or dt.date.today()
-    files = iter_article_paths(paths)
+    files = iter_article_paths(paths, leftovers)
     problems: list[Problem] = []
     plan = _Plan(schema, config, problems)
     jobs = [(path, plan.group_of(path)) for path in files]

@@ -45,7 +45,7 @@ from editor.core.document.errors import ArticleError, CorpusEditorError
 from editor.core.document.fieldpath import format_path, parse_path
 from editor.core.document.source import LineMap
 from editor.core.document.values import format_scalar, to_jsonable
-from editor.core.document.yamltree import parse_tree, to_python
+from editor.core.document.yamltree import LongInteger, parse_integer, parse_tree, to_python
 from editor.core.files.walk import CORPUS_SCHEMA_NAME
 from editor.core.validation.quickvalid import compile_validity
 from editor.paths import resource
@@ -138,6 +138,7 @@ _NOT_COMPILED = object()
 _TYPE_WORDS = {
     "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
     "array": "a list", "object": "a mapping of fields", "null": "empty",
+    "long-integer": "an integer too long to read as a number",
 }
 
 
@@ -150,6 +151,8 @@ def _json_type(value: Any) -> str:
         return "integer"
     if isinstance(value, float):
         return "number"
+    if isinstance(value, LongInteger):
+        return "long-integer"
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
@@ -164,6 +167,8 @@ def _shown(value: Any, limit: int = 60) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, LongInteger):
+        return f"{len(value.lstrip('+-')):,} digits"
     text = repr(value) if isinstance(value, str) else format_scalar(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -561,7 +566,7 @@ class Schema:
                 raise ValueError(f"{name} must be true or false, not {text!r}")
             if kind == "integer":
                 try:
-                    return int(text.strip())
+                    return parse_integer(text.strip())
                 except ValueError:
                     raise ValueError(f"{name} must be a whole number, not {text!r}") from None
             if kind == "number":
