@@ -14,6 +14,8 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "get": ("editor.cli.document_commands", "print a front matter field"),
     "set": ("editor.cli.document_commands", "change one front matter field, touching nothing else"),
+    "add": ("editor.cli.document_commands", "add an item to a list (a fact, a source, a known gap...)"),
+    "remove": ("editor.cli.document_commands", "remove one list item or one key"),
     "bump": ("editor.cli.document_commands", "set date fields such as last_verified on many articles"),
     "validate": ("editor.cli.validate_command", "check articles against the schema and corpus rules"),
     "list": ("editor.cli.list_command", "list the corpus from its index: filter, search, sort"),
@@ -40,6 +42,36 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     return parser
 
 
+def values_as_positionals(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Let a value start with '-' without `--` (`set F title ---`, `set F completeness -0.5`).
+
+    Arguments that are the parser's own options (with their values) stay options; everything else is
+    positional. When that does not give exactly the positionals the command takes (an unknown option
+    among them, say), the arguments are left for argparse to explain."""
+    options = parser._option_string_actions  # argparse has no public view of its options
+    wanted = sum(1 for action in parser._get_positional_actions() if action.nargs is None)
+    kept: list[str] = []
+    positionals: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            positionals.extend(argv[i + 1 :])
+            break
+        action = options.get(arg.split("=", 1)[0]) if arg.startswith("-") else None
+        if action is None:
+            positionals.append(arg)
+        else:
+            kept.append(arg)
+            if "=" not in arg and action.nargs != 0 and i + 1 < len(argv):
+                kept.append(argv[i + 1])
+                i += 1
+        i += 1
+    if len(positionals) != wanted or any(a in ("-h", "--help") for a in kept):
+        return argv
+    return [*kept, "--", *positionals]
+
+
 def _usage() -> str:
     lines = ["usage: corpus-editor [PATH] [--screenshot FILE.png]", "       corpus-editor COMMAND ...",
              "       corpus-editor --version", "", "commands:"]
@@ -60,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv and argv[0] in COMMANDS:
         parser = build_parser(argv[0])
-        args = parser.parse_args(argv[1:])
+        rest = argv[1:]
+        if argv[0] in getattr(importlib.import_module(COMMANDS[argv[0]][0]), "VALUE_COMMANDS", ()):
+            rest = values_as_positionals(parser, rest)
+        args = parser.parse_args(rest)
         try:
             return int(args._run(args) or 0)
         except BrokenPipeError:

@@ -24,7 +24,14 @@ import unicodedata
 from pathlib import Path
 
 from editor.core.document.errors import CorpusEditorError
-from editor.core.index.store import FILTER_FIELDS, SORT_FIELDS, CorpusIndex, IndexQueryError, Row
+from editor.core.index.store import (
+    FILTER_FIELDS,
+    SORT_FIELDS,
+    CorpusIndex,
+    IndexQueryError,
+    IndexUnavailable,
+    Row,
+)
 from editor.core.validation.schema import corpus_folder
 
 JSON_FIELDS = ("path", "id", "title", "slug", "category", "language", "confidence", "status", "last_verified",
@@ -107,8 +114,16 @@ def run(args: argparse.Namespace) -> int:
             finally:
                 if progress is not None:
                     progress.finish()
-            rows = index.rows(where=args.where, search=args.search, stale_days=args.stale, sort=sort,
-                              under=under)
+            query = dict(where=args.where, search=args.search, stale_days=args.stale, sort=sort, under=under)
+            try:
+                rows = index.rows(**query)
+            except IndexUnavailable as exc:
+                # damage found only now (in the full-text tables): the cache was reset; build it again
+                cause = exc.__cause__ or exc
+                rebuilt = index.refresh(progress, full_text=True)
+                rebuilt.notes.insert(0, f"the index cache was damaged ({cause}): it was rebuilt")
+                stats.notes.extend(rebuilt.notes)
+                rows = index.rows(**query)
             rel_under = index.relative_path(under) if under is not None else ""
             non_articles = [p for p in index.non_articles() if _inside(p, rel_under)]
     except IndexQueryError as exc:

@@ -46,6 +46,7 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from editor.cli import escape_unencodable_output
     from editor.core.document.errors import CorpusEditorError
+    from editor.core.files.leftovers import remove_stale
     from editor.core.validation.rules import check_corpus, iter_article_paths
     from editor.core.validation.schema import load_schema_file
 
@@ -54,9 +55,11 @@ def run(args: argparse.Namespace) -> int:
         iter_article_paths(args.paths)
     except FileNotFoundError as exc:
         return _fail(f"no such file or folder: {exc.args[0]}")
+    leftovers: list[str] = []
     try:
         schema = load_schema_file(args.schema) if args.schema else None
-        problems = check_corpus(args.paths, schema=schema, today=args.today, workers=None, strict=args.strict)
+        problems = check_corpus(args.paths, schema=schema, today=args.today, workers=None, strict=args.strict,
+                                leftovers=leftovers)
     except CorpusEditorError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -64,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # never a traceback: say what broke
         return _fail(f"internal error: {type(exc).__name__}: {exc}")
 
+    remove_stale(leftovers)
     minimum = severity_rank(args.min_severity)
     shown = [p for p in problems if severity_rank(p.severity) >= minimum]
     errors = sum(1 for p in problems if p.severity == "error")

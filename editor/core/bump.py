@@ -2,13 +2,15 @@
 
 Both faces call this: the `bump` command plans and writes one file at a time; the window plans a whole
 selection first (to show the diff and keep the old bytes for its undo), then writes it.
-`plan_file` reads a file and applies `bump_document` to it in memory: it never writes.
+`plan_file` reads a file and applies `bump_document` to it in memory: it never writes. `write_plan`
+writes under the file's lock (`files.save.update_file`): if the file changed since it was planned
+(another field edited by someone else, another bump), the bump is applied again to the file as it is
+now, so neither change is lost; the plan then holds what was really there and what was written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 from editor.core.document.article import ArticleDocument
 from editor.core.document.edits import AddKey, SetValue
 from editor.core.document.errors import ArticleError, CorpusEditorError, NotAnArticle
-from editor.core.files.save import FileIdentity, read_with_identity, safe_save
+from editor.core.files.diff import file_diff
+from editor.core.files.messages import os_reason
+from editor.core.files.save import FileIdentity, read_with_identity, update_file
 
 # A new date field goes after the last of these the article has, so dates stay together.
 DATE_FIELDS_IN_ORDER = ("created_date", "last_verified", "updated")
@@ -42,6 +46,13 @@ def bump_document(doc: ArticleDocument, fields: list[str], date: dt.date) -> boo
     return changed
 
 
+def bumped_bytes(data: bytes, path: str, fields: list[str], date: dt.date) -> bytes:
+    """The file's bytes with the bump applied (ArticleError and friends when it cannot be)."""
+    doc = ArticleDocument.from_bytes(data, path)
+    bump_document(doc, list(fields), date)
+    return doc.to_bytes()
+
+
 @dataclass
 class BumpPlan:
     """What a bump would write to one file: its old and new bytes, or why it cannot be bumped."""
@@ -54,6 +65,8 @@ class BumpPlan:
     error: str = ""
     error_line: int | None = None
     not_article: bool = False
+    fields: tuple[str, ...] = ()
+    date: dt.date | None = None
 
     @property
     def changes(self) -> bool:
@@ -97,7 +110,7 @@ def plan_file(path: str | os.PathLike, fields: list[str], date: dt.date, root: s
     `refuse(path)` may veto a file by raising ValueError with a reason (the window refuses an article
     open with unsaved changes). The diff names the file relative to `root` when given.
     """
-    plan = BumpPlan(os.fspath(path))
+    plan = BumpPlan(os.fspath(path), fields=tuple(fields), date=date)
     try:
         if refuse is not None:
             refuse(plan.path)
@@ -117,16 +130,19 @@ def plan_file(path: str | os.PathLike, fields: list[str], date: dt.date, root: s
         plan.error, plan.error_line = getattr(exc, "message", str(exc)), getattr(exc, "line", None)
         return plan
     except OSError as exc:
-        plan.error = exc.strerror or str(exc)
+        plan.error = os_reason(exc)
+        return plan
+    except Exception as exc:  # one file that breaks the reader must not stop the batch
+        plan.error = f"internal error: {type(exc).__name__}: {exc}"
         return plan
     plan.new = doc.to_bytes()
-    if plan.new != plan.old:
-        name = os.path.relpath(plan.path, root) if root else plan.path
-        old_text = plan.old.decode("utf-8", errors="replace").lstrip("\ufeff")
-        plan.diff = "".join(difflib.unified_diff(
-            old_text.splitlines(keepends=True), doc.text.splitlines(keepends=True),
-            fromfile=f"{name} (on disk)", tofile=f"{name} (bumped)"))
+    _set_diff(plan, root)
     return plan
+
+
+def _set_diff(plan: BumpPlan, root: str | None = None) -> None:
+    name = os.path.relpath(plan.path, root) if root else plan.path
+    plan.diff = file_diff(plan.old, plan.new, name, new_label="bumped") if plan.new != plan.old else ""
 
 
 def plan_bump(paths: Iterable[str], fields: list[str], date: dt.date,
@@ -137,6 +153,22 @@ def plan_bump(paths: Iterable[str], fields: list[str], date: dt.date,
     return result
 
 
-def write_plan(plan: BumpPlan, sync_folder: bool = True) -> FileIdentity:
-    """Write a plan's new bytes with the safe save; SaveConflict if the file changed since it was read."""
-    return safe_save(plan.path, plan.new, plan.identity, sync_folder=sync_folder)
+def write_plan(plan: BumpPlan, sync_folder: bool = True) -> FileIdentity | None:
+    """Write a plan under the file's lock: its new bytes if the file is still as planned, else the bump
+    applied again to the file as it is now. `plan.old`/`plan.new` become what was there and what was
+    written (for the window's undo). None when there was nothing left to change. Raises what reading
+    or bumping the current file raises (ArticleError, OSError), or SaveConflict."""
+
+    def change(data: bytes) -> bytes:
+        if data == plan.old:
+            return plan.new
+        return bumped_bytes(data, plan.path, list(plan.fields), plan.date)
+
+    update = update_file(plan.path, change, sync_folder=sync_folder)
+    if update.old != plan.old:
+        plan.old, plan.new = update.old, update.new
+        _set_diff(plan)
+    if not update.written:
+        return None
+    plan.identity = None  # the old identity is no longer the file's
+    return update.identity

@@ -33,6 +33,8 @@ from editor.core.document.article import ArticleDocument
 from editor.core.document.errors import ArticleError, NotAnArticle
 from editor.core.document.source import LineMap, Source, split
 from editor.core.document.yamltree import MAX_DEPTH, Node, resolve_plain
+from editor.core.files.messages import os_reason
+from editor.core.files.read import FileRefused, read_regular
 from editor.core.files.walk import is_candidate
 from editor.core.index.text import search_text
 from editor.core.validation import rules, schema
@@ -465,20 +467,16 @@ def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: C
             stat = (st.st_size, st.st_mtime_ns, st.st_ino)
         return ScanResult(rel, *stat, False, error="not a Markdown or text file", error_code="not-an-article")
     try:
-        with open(full, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            data = handle.read()
+        data, st = read_regular(full)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        return None
+    except FileRefused as exc:
+        if exc.code == "not-a-regular-file" and "a folder" in exc.message:
+            return None
+        return _unreadable(rel, _stat_of(full, stat), exc.code, exc.message, checker)
     except OSError as exc:
-        if stat is None:
-            stat = (0, 0, 0)
-        found = (("unreadable", "", "error", 1),)
-        errors, warnings = checker.count(found)
-        return ScanResult(rel, *stat, True, error=f"cannot read the file: {exc.strerror or exc}",
-                          error_code="unreadable", errors=errors, warnings=warnings, problems=found)
+        return _unreadable(rel, _stat_of(full, stat), "unreadable", f"cannot read the file: {os_reason(exc)}",
+                           checker)
     stat = (st.st_size, st.st_mtime_ns, st.st_ino)
     try:
         source, values = read_article(data, full)
@@ -491,10 +489,11 @@ def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: C
                               errors=errors, warnings=warnings, problems=found)
         return ScanResult(rel, *stat, False, error=exc.message, error_line=exc.line, error_code=exc.code)
     except ArticleError as exc:
-        found = ((exc.code or rules.PARSE_CODE_DEFAULT, "", "error", 1),)
-        errors, warnings = checker.count(found)
-        return ScanResult(rel, *stat, True, error=exc.message, error_line=exc.line, error_code=exc.code,
-                          errors=errors, warnings=warnings, problems=found)
+        return _unreadable(rel, stat, exc.code or rules.PARSE_CODE_DEFAULT, exc.message, checker, exc.line,
+                           exc.code)
+    except Exception as exc:  # one file that breaks the reader must not stop the scan; the row says so
+        return _unreadable(rel, stat, "internal-error",
+                           f"internal error while reading: {type(exc).__name__}: {exc}", checker)
     try:
         found = checker.findings(source, values, full)
     except Exception as exc:  # a rule that crashes must not stop the scan; the row says so
@@ -504,6 +503,26 @@ def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: C
             error_code="rule-crash")
     return summarize(rel, stat, source, values, checker.count(found), checker.today.isoformat(),
                      checker.valid_until(values), found)
+
+
+def _unreadable(rel: str, stat: tuple[int, int, int], code: str, message: str, checker: Checker,
+                line: int | None = None, error_code: str | None = None) -> ScanResult:
+    """The row of an article that cannot be read: one error, counted as `validate` counts it."""
+    found = ((code, "", "error", 1),)
+    errors, warnings = checker.count(found)
+    return ScanResult(rel, *stat, True, error=message, error_line=line, error_code=error_code or code,
+                      errors=errors, warnings=warnings, problems=found)
+
+
+def _stat_of(full: str, known: tuple[int, int, int] | None) -> tuple[int, int, int]:
+    """The (size, mtime_ns, inode) of a file that was not read (the walk's, else a fresh lstat)."""
+    if known is not None:
+        return known
+    try:
+        st = os.stat(full)
+    except OSError:
+        return (0, 0, 0)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def scan_files(root: str, items: Iterable[tuple[str, tuple[int, int, int] | None]], today_iso: str,

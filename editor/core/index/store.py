@@ -11,7 +11,9 @@ files and re-reads those whose size, mtime or inode changed (and the few whose c
 date and whose day has come, see `scan.Checker.valid_until`); vanished files are dropped. A cache that
 is corrupt, locked, from another version of the index, or built with other rules or another schema is
 never trusted: it is deleted and rebuilt (damage in the full-text tables, which are not checked page by
-page on opening, is found when searching or writing and resets the cache too).
+page on opening, is found when searching or writing and resets the cache too). A cache that cannot be
+written (a full disk, a read-only folder) is never deleted: it is left as it is, and the index is built
+in a temporary file (or in memory) instead, with a note saying so (`ScanStats.notes`).
 
     index = CorpusIndex(root)                  # cache_dir=None: the user cache folder
     index.refresh(progress)                    # -> ScanStats; progress(done, total) may return False
@@ -46,15 +48,18 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from editor.core.document.errors import CorpusEditorError
-from editor.core.files.walk import CORPUS_SCHEMA_NAME, walk
+from editor.core.files.leftovers import remove_stale
+from editor.core.files.read import max_file_size
+from editor.core.files.walk import CORPUS_SCHEMA_NAME, in_corpus, walk
 from editor.core.index.text import display_text, search_text
 
 SCHEMA_VERSION = 4
 APP_NAME = "corpus-editor"
 # Modules whose code decides what a row holds: a change to any of them invalidates the cache.
-_CORE_MODULES = ("index/scan.py", "index/text.py", "files/walk.py", "validation/rules.py", "validation/schema.py",
-                 "validation/quickvalid.py", "validation/problems.py", "document/article.py", "document/yamltree.py",
-                 "document/source.py", "document/values.py", "document/fieldpath.py", "document/errors.py")
+_CORE_MODULES = ("index/scan.py", "index/text.py", "files/walk.py", "files/read.py", "validation/rules.py",
+                 "validation/schema.py", "validation/quickvalid.py", "validation/problems.py", "document/article.py",
+                 "document/yamltree.py", "document/source.py", "document/values.py", "document/fieldpath.py",
+                 "document/errors.py")
 
 PARALLEL_MIN_FILES = 400  # fewer files to read than this: read them in this process
 BATCH_SIZE = 500  # rows written per transaction
@@ -398,6 +403,7 @@ class CorpusIndex:
         self._temp_dir: str | None = None
         self._notes_on_open: list[str] = []
         self._overrides: dict[str, str] = {}  # the corpus's severity overrides rows are stored with
+        self._uri = False  # db_path is an SQLite URI (the in-memory fallback)
         self.rebuilt: str | None = None  # why the cache was (re)created by the last open, if it was
         self._open()
 
@@ -425,7 +431,7 @@ class CorpusIndex:
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.db_path, timeout=self.lock_timeout, isolation_level=None,
-                               check_same_thread=False)
+                               check_same_thread=False, uri=self._uri)
         try:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
@@ -470,6 +476,9 @@ class CorpusIndex:
             except (_Untrusted, sqlite3.DatabaseError) as exc:
                 if isinstance(exc, sqlite3.ProgrammingError):
                     raise
+                if _cannot_write(exc):  # a full disk or a read-only folder: keep the file, index elsewhere
+                    self._use_fallback(_cannot_write_note(exc, self.db_path))
+                    return
                 reason = _reason(exc)
                 with self._lock:
                     self._close_connections()
@@ -481,6 +490,30 @@ class CorpusIndex:
         self._temp_dir = tempfile.mkdtemp(prefix="corpus-index-")
         self.db_path = Path(self._temp_dir) / self.db_path.name
         self._notes_on_open = [f"{why}: using a temporary index"]
+
+    def _use_fallback(self, note: str) -> None:
+        """The cache cannot be written: leave its files alone and build the index in a temporary file,
+        or in memory when that cannot be written either. Rows then come from a full scan."""
+        with self._lock:
+            self._close_connections()
+        name = Path(str(self.db_path)).name
+        try:
+            folder = tempfile.mkdtemp(prefix="corpus-index-")
+        except OSError:
+            folder = None
+        if folder is not None:
+            self._temp_dir, self.db_path, self._uri = folder, Path(folder) / name, False
+            try:
+                self._create(self._conn())
+            except sqlite3.DatabaseError:
+                with self._lock:
+                    self._close_connections()
+                folder = None
+        if folder is None:
+            self.db_path, self._uri = f"file:corpus-index-{id(self)}?mode=memory&cache=shared", True
+            self._create(self._conn())
+        self.rebuilt = "the cache cannot be written"
+        self._notes_on_open = [note]
 
     def _delete_files(self) -> bool:
         ok = True
@@ -548,7 +581,7 @@ class CorpusIndex:
         from editor import __version__
         from editor.paths import resource
 
-        digest = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}:{sys.version_info[:2]}".encode())
+        digest = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}:{sys.version_info[:2]}:{max_file_size()}".encode())
         core = Path(__file__).resolve().parent.parent
         for path in [*(core / name for name in _CORE_MODULES), resource("schema.yaml")]:
             digest.update(path.name.encode())
@@ -589,8 +622,12 @@ class CorpusIndex:
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.ProgrammingError):
                     raise
-                self._reset(_reason(exc))
+                if _cannot_write(exc) and not self._temp_dir and not self._uri:
+                    self._use_fallback(_cannot_write_note(exc, self.db_path))
+                else:
+                    self._reset(_reason(exc))
                 stats = ScanStats(rebuilt=self.rebuilt)
+                stats.notes.extend(self._notes_on_open)
                 self._refresh(stats, progress, True, full_text)
             self.rebuilt = None
         stats.seconds = time.perf_counter() - started
@@ -606,7 +643,8 @@ class CorpusIndex:
             "SELECT path, size, mtime_ns, inode, checked_on, valid_until FROM files")}
         was_empty = not known
         to_read: list[tuple[str, tuple[int, int, int]]] = []
-        for rel, size, mtime_ns, inode in walk(self._root_text):
+        leftovers: list[str] = []
+        for rel, size, mtime_ns, inode in walk(self._root_text, leftovers=leftovers):
             old = known.pop(rel, None)
             stat = (size, mtime_ns, inode)
             if old is None:
@@ -616,6 +654,10 @@ class CorpusIndex:
                 if old[:3] != stat:
                     stats.changed += 1
                 to_read.append((rel, stat))
+        cleaned = remove_stale(leftovers)
+        if cleaned:
+            stats.notes.append(f"removed {len(cleaned)} temporary file{'s' if len(cleaned) != 1 else ''} left "
+                               "by an interrupted save")
         removed = sorted(known)
         if removed:
             self._delete(conn, removed)
@@ -641,6 +683,10 @@ class CorpusIndex:
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.ProgrammingError):
                     raise
+                if _cannot_write(exc) or _busy(exc):  # keep the cache as it is; the next refresh tries again
+                    stats.notes.append(f"the index cache was not updated ({exc}); these changes are not in it yet")
+                    stats.seconds = time.perf_counter() - started
+                    return stats
                 self._reset(_reason(exc))
                 stats = ScanStats(rebuilt=self.rebuilt)
                 self._refresh(stats, None, True)
@@ -947,7 +993,7 @@ class CorpusIndex:
     def rows(self, where: Any = None, search: str | None = None, stale_days: int | None = None,
              sort: str | Iterable[str] | None = None, *, under: str | os.PathLike | None = None,
              include_non_articles: bool = False, limit: int | None = None,
-             snippets: bool | None = None) -> list[Row]:
+             snippets: bool | None = None, paths: Iterable[str] | None = None) -> list[Row]:
         """Articles (readable or not), filtered and sorted.
 
         `where`: "FIELD=VALUE" text (also !=, <, <=, >, >=; `*` and `?` glob in = and !=; an empty
@@ -956,10 +1002,12 @@ class CorpusIndex:
         `search`: full-text search (see `fts_query`); rows come ranked by relevance unless sorted.
         `stale_days`: readable articles whose last_verified is missing, not a date, or more than that
         many days ago. `sort`: field names, `-name` for descending (default: path; `score` when
-        searching). `under`: a folder or file of the corpus to restrict to.
+        searching). `under`: a folder or file of the corpus to restrict to. `paths`: only these
+        corpus-relative paths (at most 500).
         """
         try:
-            return self._rows(where, search, stale_days, sort, under, include_non_articles, limit, snippets)
+            return self._rows(where, search, stale_days, sort, under, include_non_articles, limit, snippets,
+                              None if paths is None else list(paths))
         except sqlite3.OperationalError as exc:
             if search and "fts5" in str(exc).lower():
                 raise IndexQueryError(f"cannot search for {search!r}: {exc}") from None
@@ -975,12 +1023,17 @@ class CorpusIndex:
         self._reset(_reason(exc))
         raise IndexUnavailable(f"the index cache was damaged ({exc}); it was reset: refresh to rebuild it") from exc
 
-    def _rows(self, where, search, stale_days, sort, under, include_non_articles, limit, snippets) -> list[Row]:
+    def _rows(self, where, search, stale_days, sort, under, include_non_articles, limit, snippets,
+              paths: list[str] | None = None) -> list[Row]:
         conn = self._conn()
         if search and self._write_lock.acquire(blocking=False):
             # texts a listing left out are indexed now; while a refresh runs, it will do it
             try:
                 self._index_pending_text(conn)
+            except sqlite3.DatabaseError as exc:
+                if not _cannot_write(exc):
+                    raise
+                # the cache cannot be written: search what is indexed (a refresh says why)
             finally:
                 self._write_lock.release()
         dup, severity = self._duplicate(conn)
@@ -999,6 +1052,9 @@ class CorpusIndex:
             if rel:
                 clauses.append("(f.path = ? OR (f.path > ? AND f.path < ?))")
                 params += [rel, rel + "/", rel + "0"]
+        if paths is not None:
+            clauses.append(f"f.path IN ({', '.join('?' * len(paths))})" if paths else "0")
+            params += paths
         by_field: dict[str, list[tuple[str, list]]] = {}
         for name, op, value in _conditions(where):
             sql, values = _condition_sql(name, op, value, exprs)
@@ -1096,6 +1152,15 @@ class CorpusIndex:
         return [p for (p,) in self._conn().execute(
             "SELECT path FROM files WHERE id_key = ? ORDER BY path", (key,))]
 
+    def rows_at(self, paths: Iterable[str | os.PathLike]) -> list[Row]:
+        """The rows (articles or not) of these files, in no particular order; files the index does not
+        hold are left out."""
+        rels = [rel for rel in (self.relative_path(p) for p in paths) if rel]
+        found: list[Row] = []
+        for start in range(0, len(rels), 500):
+            found += self.rows(include_non_articles=True, paths=rels[start : start + 500])
+        return found
+
     def non_articles(self) -> list[str]:
         """Paths of the files that are not articles."""
         return [p for (p,) in self._conn().execute("SELECT path FROM files WHERE is_article = 0 ORDER BY path")]
@@ -1162,9 +1227,33 @@ def _expired(checked_on: str | None, valid_until: str | None, today: str) -> boo
 
 
 def _ignored(rel: str) -> bool:
-    """Paths the walk never enters: hidden folders and __pycache__."""
-    parts = rel.split("/")[:-1]
-    return any(part.startswith(".") or part == "__pycache__" for part in parts)
+    """Paths that are not files of the corpus (see `walk.in_corpus`): hidden folders, __pycache__, the
+    schema file, our own temporary files."""
+    return bool(rel) and not in_corpus(rel)
+
+
+# SQLite's result codes for "cannot write here" (a full disk, a read-only file or folder, I/O errors):
+# nothing is wrong with the cache itself.
+_WRITE_FAILURES = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")
+_WRITE_FAILURE_TEXT = ("disk is full", "readonly database", "disk i/o error", "unable to open database file")
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if name:
+        return name.startswith(_WRITE_FAILURES)
+    text = str(exc).lower()
+    return any(part in text for part in _WRITE_FAILURE_TEXT)
+
+
+def _busy(exc: BaseException) -> bool:
+    """Another connection held the cache's write lock for longer than we waited: nothing is damaged."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc).lower()
+
+
+def _cannot_write_note(exc: BaseException, path) -> str:
+    return f"the index cache cannot be written ({exc}): answering from a scan; {path} is kept as it was"
 
 
 def _select_in(conn: sqlite3.Connection, sql: str, values: list, chunk: int = 500) -> Iterator[tuple]:
