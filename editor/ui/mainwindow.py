@@ -983,13 +983,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.show_error("Some files were left as they were", text))
 
     def _on_files_changed_outside(self, changed: list[str], removed: list[str]) -> None:
-        """Take files changed by others into the index and the list (a removed folder: a refresh)."""
-        model = self.corpus_panel.model
-        folders = [path for path in removed if model.row_for_path(path) is None]
-        for path in changed + removed:
-            self.corpus_panel.refresh_path(path)
-        if folders:
-            self.corpus_panel.start_refresh()
+        """Take files (or folders) changed by others into the index and the list, in the background."""
+        if self.source is not None:
+            self.source.update_in_background(changed, removed)
 
     # -- closing --------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,9 +1,11 @@
 """Crash recovery in the window: journaling open articles' unsaved edits, and offering them back.
 
 `SessionJournal` writes an open session's unsaved bytes to the journal (`editor.core.files.journal`) a
-moment after it changes (at most `delay_ms` after the first unjournaled change, so steady typing is
-journaled too), and removes the entry when the session is saved or back to clean. `close()` is the
-normal close: it removes the entries of every session it watched.
+moment after it changes: at most `delay_ms` (0.5 s) after the first unjournaled change, so the last
+keystroke is on disk half a second later and steady typing is journaled too. The GUI thread only takes
+the bytes; `_JournalWriter` writes them (fsync and all) in a thread of its own, keeping only the newest
+bytes of each article when the disk is slow. The entry is removed when the session is saved or back to
+clean. `close()` is the normal close: it removes the entries of every session it watched.
 
 `RecoveryDialog` lists what the journal holds at the next start, one article per row with the diff
 against the disk, each checked for restoring; `restore_into(session, entry)` puts an entry's bytes into
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -33,15 +36,71 @@ from editor.core.files.journal import Journal, JournalEntry
 from editor.core.files.save import safe_save
 from editor.ui.dialogs.diff_view import DiffView
 
+JOURNAL_DELAY_MS = 500
+
+
+class _JournalWriter:
+    """Writes and removes journal entries in its own thread, newest bytes first-come per article.
+
+    `submit(path, item)` replaces whatever was still waiting for that article (`item`: (base sha256,
+    bytes) to record, None to remove the entry); `wait()` returns once everything submitted is on disk.
+    The thread ends when it has had nothing to do for a moment, and starts again with the next submit.
+    """
+
+    IDLE_S = 2.0
+
+    def __init__(self, journal: Journal, on_error):
+        self.journal = journal
+        self.on_error = on_error  # (path, OSError), called in the writer thread
+        self._cond = threading.Condition()
+        self._pending: dict[str, tuple[str | None, bytes] | None] = {}
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, path: str, item: tuple[str | None, bytes] | None) -> None:
+        with self._cond:
+            self._pending[path] = item
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if not self._cond.wait_for(lambda: self._pending, self.IDLE_S):
+                    self._thread = None
+                    return
+                path, item = next(iter(self._pending.items()))
+                del self._pending[path]
+                self._busy = True
+            try:
+                if item is None:
+                    self.journal.remove(path)
+                else:
+                    self.journal.record(path, item[0], item[1])
+            except OSError as exc:
+                self.on_error(path, exc)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
 
 class SessionJournal(QObject):
     """Journals the unsaved edits of the sessions it watches."""
 
     failed = Signal(str)  # a journal write failed (disk full...): for the status bar
 
-    def __init__(self, journal: Journal | None = None, delay_ms: int = 2000, parent: QObject | None = None):
+    def __init__(self, journal: Journal | None = None, delay_ms: int = JOURNAL_DELAY_MS,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.journal = journal if journal is not None else Journal()
+        self._writer = _JournalWriter(self.journal, self._write_failed)
         self._sessions: dict[int, object] = {}
         self._paths: dict[int, str] = {}  # the path each session was journaled under
         self._pending: set[int] = set()
@@ -76,22 +135,25 @@ class SessionJournal(QObject):
         path = self._paths.pop(key)
         self._pending.discard(key)
         if remove:
-            self.journal.remove(path)
+            self._remove_now(path)
 
     def close(self) -> None:
-        """The normal close: every watched session's entry goes."""
+        """The normal close: every watched session's entry goes (and what killed writers left)."""
         for session in list(self._sessions.values()):
             self.unwatch(session, remove=True)
         self._timer.stop()
+        self._writer.wait()
+        self.journal.sweep()
 
     def flush(self) -> None:
-        """Journal every pending session now."""
+        """Journal every pending session now, and wait until it is on disk."""
         self._timer.stop()
         pending, self._pending = self._pending, set()
         for key in pending:
             session = self._sessions.get(key)
             if session is not None:
                 self._write(key, session)
+        self._writer.wait()
 
     def _forget(self, key: int) -> None:
         self._connections.pop(key, None)
@@ -104,12 +166,17 @@ class SessionJournal(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
+    def _remove_now(self, path: str) -> None:
+        """Remove an entry (saved, closed, moved), after any write of it still under way."""
+        self._writer.submit(path, None)
+        self._writer.wait()
+
     def _settle(self, key: int) -> None:
         self._pending.discard(key)
-        self.journal.remove(self._paths[key])
+        self._remove_now(self._paths[key])
 
     def _moved(self, key: int) -> None:
-        self.journal.remove(self._paths[key])
+        self._remove_now(self._paths[key])
         self._paths[key] = self._sessions[key].path
         self._schedule(key)
 
@@ -119,15 +186,15 @@ class SessionJournal(QObject):
         except RuntimeError:  # the session's Qt object is gone (closed without unwatch): keep its entry
             self._forget(key)
             return
-        try:
-            if dirty:
-                base = session.identity.sha256 if session.identity is not None else None
-                self.journal.record(session.path, base, session.current_bytes())
-            else:
-                self.journal.remove(session.path)
-        except OSError as exc:
-            self.failed.emit(f"Could not keep a recovery copy of {os.path.basename(session.path)}: "
-                             f"{exc.strerror or exc}")
+        if dirty:
+            base = session.identity.sha256 if session.identity is not None else None
+            self._writer.submit(session.path, (base, session.current_bytes()))
+        else:
+            self._writer.submit(session.path, None)
+
+    def _write_failed(self, path: str, exc: OSError) -> None:
+        """In the writer thread: the signal reaches the GUI thread queued."""
+        self.failed.emit(f"Could not keep a recovery copy of {os.path.basename(path)}: {exc.strerror or exc}")
 
 
 def display_path(path: str, root: str | None) -> str:

@@ -27,7 +27,7 @@ from editor.core.files.journal import Journal, JournalEntry
 from editor.ui.body.editor import view_kept
 from editor.ui.conflict_banner import ConflictBanner
 from editor.ui.dialogs.clash import ClashDialog
-from editor.ui.recovery import RecoveryDialog, SessionJournal, recreate, restore_into
+from editor.ui.recovery import JOURNAL_DELAY_MS, RecoveryDialog, SessionJournal, recreate, restore_into
 from editor.ui.watcher import CorpusWatcher, DocumentSync, SyncOutcome, affects, renamed_path
 
 
@@ -192,7 +192,7 @@ class FileSyncHub(QObject):
     background_changed = Signal(object, object)  # session, SyncOutcome
 
     def __init__(self, parent: QWidget | None = None, journal: Journal | None = None, batch_limit: int = 50,
-                 journal_delay_ms: int = 2000):
+                 journal_delay_ms: int = JOURNAL_DELAY_MS):
         super().__init__(parent)
         self.banner = ConflictBanner(parent)
         self.sync = DocumentSync()
@@ -200,6 +200,8 @@ class FileSyncHub(QObject):
         self.conflicts.kept_views = self._kept_views
         self.journal = SessionJournal(journal, journal_delay_ms, self)
         self.journal.failed.connect(self.status)
+        with contextlib.suppress(OSError):
+            self.journal.journal.sweep()  # what a killed window left while writing the journal
         self.batch_limit = batch_limit
         self.watcher: CorpusWatcher | None = None
         self.session = None  # the article on screen
@@ -221,6 +223,7 @@ class FileSyncHub(QObject):
         watcher.files_changed.connect(self._on_changed)
         watcher.files_removed.connect(self._on_removed)
         watcher.file_renamed.connect(self._on_renamed)
+        watcher.other_files_changed.connect(self._index)  # the list's rows of files beside the articles
         watcher.rescan_needed.connect(self._on_rescan)
         watcher.status_message.connect(self.status)
         try:

@@ -10,9 +10,11 @@ is never held longer than `max_delay_ms` once it is quiet itself.
 
 Whether a quiet path changed or was removed is decided by looking at the disk when it is reported, so
 an atomic replace (a temporary file renamed over the article, as vim and most tools save) and a
-delete-and-recreate are both plain modifications. Only article files count (`.md`, `.markdown`,
-`.txt`, not hidden, not in a hidden folder): temporary and backup files are never reported. Our own
-saves are recognised by the identity we wrote (`expect`), never by a time window.
+delete-and-recreate are both plain modifications. Every file of the corpus counts, articles and the
+files listed beside them alike (`walk.in_corpus` decides: not in a hidden folder, not our own temporary
+files), so the list's non-article rows stay true too; a non-article file that appears and is gone again
+before it is reported (an editor's temporary file renamed over an article) is not reported at all. Our
+own saves are recognised by the identity we wrote (`expect`), never by a time window.
 
 `DocumentSync` is what the window calls for an open article when its file is reported: reload a clean
 article, merge a dirty one (see `editor.core.files.merge`), follow a rename, keep the buffer of a deleted one.
@@ -28,7 +30,18 @@ import time
 import weakref
 from dataclasses import dataclass, field
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
@@ -36,11 +49,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from editor.core.files.merge import MINE, Clash, lost_if_taking_theirs, merge_documents, resolve_field
 from editor.core.files.save import FileIdentity, read_with_identity
-from editor.core.files.walk import ARTICLE_SUFFIXES
+from editor.core.files.walk import ARTICLE_SUFFIXES, in_corpus
 
 log = logging.getLogger(__name__)
 
 _OVERFLOW = "overflow"
+_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent, DirCreatedEvent,
+           DirDeletedEvent, DirMovedEvent]
 _WATCH_LIMIT_ERRORS = (errno.ENOSPC, errno.EMFILE)
 
 
@@ -48,6 +63,8 @@ _WATCH_LIMIT_ERRORS = (errno.ENOSPC, errno.EMFILE)
 class _Pending:
     first: float
     last: float
+    appeared: bool = False  # its first event made it exist (created, or renamed to this name)
+    folder: bool = False  # a folder that went (everything under it)
 
 
 class _Handler(FileSystemEventHandler):
@@ -75,14 +92,16 @@ class _OverflowLog(logging.Handler):
 
 
 class CorpusWatcher(QObject):
-    """Reports changes to article files under `root`. Paths are absolute (`os.path.abspath`).
+    """Reports changes to the files of the corpus under `root`. Paths are absolute (`os.path.abspath`).
 
     A path in `files_removed` or `file_renamed` may name a folder (everything under it): see `affects`
-    and `renamed_path`.
+    and `renamed_path`. Those three speak of articles; the other files of the corpus (listed beside the
+    articles: `README`s without front matter, images...) come in `other_files_changed(changed, removed)`.
     """
 
     files_changed = Signal(list)
     files_removed = Signal(list)
+    other_files_changed = Signal(list, list)
     file_renamed = Signal(str, str)
     rescan_needed = Signal()
     status_message = Signal(str)
@@ -92,6 +111,7 @@ class CorpusWatcher(QObject):
                  polling_interval: float = 1.0, observer_factory=None):
         super().__init__(parent)
         self.root = os.path.abspath(os.fspath(root))
+        self._prefix = self.root.rstrip(os.sep) + os.sep
         self.quiet = quiet_ms / 1000
         self.max_delay = max_delay_ms / 1000
         self.slice = slice_ms / 1000
@@ -104,6 +124,7 @@ class CorpusWatcher(QObject):
         self._pending: dict[str, _Pending] = {}
         self._renames: dict[str, str] = {}  # new path -> old path (chains collapsed)
         self._dir_moves: list[tuple[str, str]] = []
+        self._batch: _Batch | None = None
         self._overflowed = False
         self._last_event = 0.0
         self._expected: dict[str, FileIdentity] = {}
@@ -136,7 +157,10 @@ class CorpusWatcher(QObject):
         self._timer.start()
 
     def _start_observer(self, observer):
-        observer.schedule(_Handler(self._sink), self.root, recursive=True)
+        # Only the events that can change what a file holds or where it is: reads (open, close without
+        # writing) are left out in the kernel already, so the index reading thousands of files (or
+        # anyone else) costs the watcher's threads nothing and leaves the GIL to the GUI thread.
+        observer.schedule(_Handler(self._sink), self.root, recursive=True, event_filter=_EVENTS)
         try:
             observer.start()
         except BaseException:
@@ -158,6 +182,7 @@ class CorpusWatcher(QObject):
         self._pending.clear()
         self._renames.clear()
         self._dir_moves.clear()
+        self._batch = None
         self._overflowed = False
         while True:
             try:
@@ -199,14 +224,17 @@ class CorpusWatcher(QObject):
                 break
             self._note(*item)
         now = time.monotonic()
-        if drained_all and now - self._last_event >= self.quiet:
+        if self._batch is not None:
+            self._classify(deadline + self.slice)
+        elif drained_all and now - self._last_event >= self.quiet:
             self._flush(list(self._pending), now)
         else:
             due = [p for p, t in self._pending.items()
                    if now - t.first >= self.max_delay and now - t.last >= self.quiet]
             if due:
                 self._flush(due, now)
-        busy = not drained_all or self._pending or self._overflowed or self._dir_moves
+        busy = (not drained_all or self._pending or self._overflowed or self._dir_moves
+                or self._batch is not None)
         interval = self._tick_ms if busy else self._idle_ms
         if self._timer.interval() != interval:
             self._timer.setInterval(interval)
@@ -224,7 +252,7 @@ class CorpusWatcher(QObject):
             if kind == "moved" and self._visible(src) and self._visible(dest):
                 self._dir_moves.append((src, dest))
             elif kind in ("deleted", "moved") and self._visible(src):
-                self._touch(src, at)
+                self._touch(src, at, folder=True)
             return
         if kind == "moved":
             if any(_under(src, old) and _under(dest, new) for old, new in self._dir_moves):
@@ -234,22 +262,28 @@ class CorpusWatcher(QObject):
                 self._renames[dest] = self._renames.pop(src, src)
                 self._touch(src, at)
                 self._touch(dest, at)
-            elif dest_article:  # an atomic replace: a temporary file renamed over the article
-                self._touch(dest, at)
-            elif src_article:  # renamed to a backup or temporary name: gone, unless it comes back
+                return
+            # an atomic replace (a temporary file renamed over the article), a rename to a backup name,
+            # a file of the corpus renamed: the old name is gone, the new one is there
+            if self.is_tracked(src):
                 self._touch(src, at)
+            if self.is_tracked(dest):
+                self._touch(dest, at, appeared=True)
             return
-        if self.is_article(src):
-            self._touch(src, at)
+        if self.is_tracked(src):
+            self._touch(src, at, appeared=kind == "created")
 
-    def _touch(self, path: str, at: float) -> None:
+    def _touch(self, path: str, at: float, appeared: bool = False, folder: bool = False) -> None:
         pending = self._pending.get(path)
         if pending is None:
-            self._pending[path] = _Pending(at, at)
+            self._pending[path] = _Pending(at, at, appeared, folder)
         else:
             pending.last = max(pending.last, at)
+            pending.folder = pending.folder or folder
 
-    def _flush(self, paths: list[str], now: float) -> None:
+    def _flush(self, paths: list[str], now: float, budget: float | None = None) -> None:
+        """Report `paths` (quiet now): renames at once, then each path looked at on disk, a slice of
+        work per tick (`_classify`), everything reported together when all are looked at."""
         if self._overflowed and now - self._last_event >= self.quiet:
             self._overflowed = False
             self.status_message.emit("Many changes on disk at once: rescanning the corpus")
@@ -260,8 +294,13 @@ class CorpusWatcher(QObject):
         if not paths:
             return
         wanted = set(paths)
+        appeared, folders = set(), set()
         for path in paths:
-            del self._pending[path]
+            pending = self._pending.pop(path)
+            if pending.appeared:
+                appeared.add(path)
+            if pending.folder:
+                folders.add(path)
         renamed: list[tuple[str, str]] = []
         for new, old in list(self._renames.items()):
             if new not in wanted and old not in wanted:
@@ -276,23 +315,36 @@ class CorpusWatcher(QObject):
                 identity = self._expected.pop(old, None)
                 if identity is not None:
                     self._expected[new] = identity
-        changed: list[str] = []
-        removed: list[str] = []
-        for path in paths:
-            if path not in wanted:
-                continue
-            if os.path.lexists(path):
+        self._batch = _Batch([path for path in paths if path in wanted], appeared, folders, renamed)
+        self._classify(time.monotonic() + (self.slice if budget is None else budget))
+
+    def _classify(self, deadline: float) -> None:
+        """Look at the batch's paths on disk until `deadline`; report the batch once all are seen."""
+        batch = self._batch
+        paths = batch.paths
+        while batch.done < len(paths):
+            if time.monotonic() >= deadline:  # every path: a stat may wait long for the GIL
+                return
+            path = paths[batch.done]
+            batch.done += 1
+            article = path in batch.folders or self.is_article(path)
+            if batch.exists(path):
                 if not self._is_own(path):
-                    changed.append(path)
+                    (batch.changed if article else batch.others_changed).append(path)
+            elif path in batch.appeared and not article:
+                continue  # a temporary file that came and went: it never was in the list
             else:
                 self._expected.pop(path, None)
-                removed.append(path)
-        for old, new in renamed:
+                (batch.removed if article else batch.others_removed).append(path)
+        self._batch = None
+        for old, new in batch.renamed:
             self.file_renamed.emit(old, new)
-        if removed:
-            self.files_removed.emit(removed)
-        if changed:
-            self.files_changed.emit(changed)
+        if batch.removed:
+            self.files_removed.emit(batch.removed)
+        if batch.changed:
+            self.files_changed.emit(batch.changed)
+        if batch.others_changed or batch.others_removed:
+            self.other_files_changed.emit(batch.others_changed, batch.others_removed)
 
     def _is_own(self, path: str) -> bool:
         identity = self._expected.get(path)
@@ -304,14 +356,54 @@ class CorpusWatcher(QObject):
         return False
 
     # -- which paths count ---------------------------------------------------------------------------
+    def _relative(self, path: str) -> str | None:
+        """`path` relative to the root ('/'-separated), or None outside it. (Called for every event: no
+        `os.path.relpath`, which costs ten times more.)"""
+        if not path.startswith(self._prefix):
+            return None
+        rel = path[len(self._prefix):]
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
     def _visible(self, path: str) -> bool:
-        rel = os.path.relpath(path, self.root)
-        if rel == "." or rel.startswith(".." + os.sep) or rel == "..":
-            return False
-        return not any(part.startswith(".") for part in rel.split(os.sep))
+        rel = self._relative(path)
+        return bool(rel) and not any(part.startswith(".") for part in rel.split("/"))
 
     def is_article(self, path: str) -> bool:
         return path.lower().endswith(ARTICLE_SUFFIXES) and self._visible(path)
+
+    def is_tracked(self, path: str) -> bool:
+        """A file of the corpus (an article or a file listed beside them), see `walk.in_corpus`."""
+        rel = self._relative(path)
+        return bool(rel) and in_corpus(rel)
+
+
+class _Batch:
+    """Paths being reported (see `CorpusWatcher._classify`), and what was found so far."""
+
+    def __init__(self, paths: list[str], appeared: set[str], folders: set[str], renamed: list[tuple[str, str]]):
+        self.paths, self.appeared, self.folders, self.renamed = paths, appeared, folders, renamed
+        self.done = 0
+        self.changed: list[str] = []
+        self.removed: list[str] = []
+        self.others_changed: list[str] = []
+        self.others_removed: list[str] = []
+        self._seen: dict[str, int] = {}
+        self._listed: dict[str, set[str]] = {}
+
+    def exists(self, path: str) -> bool:
+        """`lexists`, except that a folder met many times is listed once: a checkout rewrites thousands
+        of files, and thousands of stat calls would each wait for the GIL behind the watcher's thread."""
+        folder, name = os.path.split(path)
+        names = self._listed.get(folder)
+        if names is None:
+            seen = self._seen[folder] = self._seen.get(folder, 0) + 1
+            if seen < 16:
+                return os.path.lexists(path)
+            try:
+                names = self._listed[folder] = set(os.listdir(folder))
+            except OSError:
+                names = self._listed[folder] = set()
+        return name in names
 
 
 def _under(path: str, folder: str) -> bool:
@@ -321,7 +413,8 @@ def _under(path: str, folder: str) -> bool:
 def affects(paths, article_path: str) -> bool:
     """Does a reported path (an article, or a folder) cover `article_path`?"""
     article_path = os.path.abspath(article_path)
-    return any(_under(article_path, os.path.abspath(p)) for p in paths)
+    absolute = [p if os.path.isabs(p) else os.path.abspath(p) for p in paths]
+    return article_path in set(absolute) or any(_under(article_path, p) for p in absolute)
 
 
 def renamed_path(article_path: str, old: str, new: str) -> str | None:

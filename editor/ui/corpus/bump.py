@@ -1,6 +1,8 @@
 """The batch bump's undo step: the core plans the bump (`editor.core.bump`), this writes it as one command.
 
-Its undo puts each file's old bytes back, refusing any file that changed since our write.
+Each file is written by the core's `write_plan`, under the file's lock: a file changed since the plan was
+shown gets the bump applied to its current text (nothing of the other change is lost). Undo puts back
+each file's bytes from just before our write, refusing any file that changed since.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from editor.core.bump import BumpPlanSet
-from editor.core.document.errors import SaveConflict
+from editor.core.bump import BumpPlanSet, write_plan
+from editor.core.document.errors import CorpusEditorError, SaveConflict
+from editor.core.files.messages import not_written
 from editor.core.files.save import FileIdentity, safe_save
 
 
@@ -27,7 +30,6 @@ class BatchBumpCommand(QUndoCommand):
         self.written: dict[str, FileIdentity] = {}  # path -> identity after our write
         self.failed: dict[str, str] = {}  # path -> why it was not written (or not restored)
         self.restored: list[str] = []
-        self._restored_ids: dict[str, FileIdentity] = {}  # path -> identity after our undo wrote it
 
     def redo(self) -> None:
         self.failed = {}
@@ -35,15 +37,17 @@ class BatchBumpCommand(QUndoCommand):
         for plan in self.plan_set.to_write:
             if plan.path in self.written:  # an undo could not restore it: it still holds the bump
                 continue
-            # after an undo the file holds the bytes we restored: expect the identity of that write
-            expected = self._restored_ids.get(plan.path, plan.identity)
             try:
-                self.written[plan.path] = safe_save(plan.path, plan.new, expected)
+                identity = write_plan(plan)
+            except (SaveConflict, OSError) as exc:
+                self.failed[plan.path] = not_written(exc)
+                continue
+            except CorpusEditorError as exc:  # it no longer parses: nothing written
+                self.failed[plan.path] = f"not written: {getattr(exc, 'message', exc)}"
+                continue
+            if identity is not None:
+                self.written[plan.path] = identity
                 changed.append(plan.path)
-            except SaveConflict as exc:
-                self.failed[plan.path] = f"changed on disk ({exc.reason}); not written"
-            except OSError as exc:
-                self.failed[plan.path] = exc.strerror or str(exc)
         if self.on_done:
             self.on_done(self, changed)
 
@@ -55,13 +59,13 @@ class BatchBumpCommand(QUndoCommand):
         for path, identity in list(self.written.items()):
             plan = by_path[path]
             try:
-                self._restored_ids[path] = safe_save(path, plan.old, identity)
+                safe_save(path, plan.old, identity)
                 self.restored.append(path)
                 changed.append(path)
-            except SaveConflict as exc:
-                self.failed[path] = f"changed since the bump ({exc.reason}); not restored"
+            except SaveConflict:
+                self.failed[path] = "not restored: it changed on disk since the bump"
             except OSError as exc:
-                self.failed[path] = exc.strerror or str(exc)
+                self.failed[path] = f"not restored: {exc.strerror or exc}"
         self.written = {p: i for p, i in self.written.items() if p in self.failed}
         if self.on_done:
             self.on_done(self, changed)

@@ -3,6 +3,11 @@
 SQLite connections belong to the thread that opened them, so the worker opens its own `CorpusIndex`,
 refreshes it (reporting progress through a signal) and closes it; the GUI thread's reader then
 re-reads the rows. With a warm cache the rows are shown at once, before the refresh starts.
+
+Files changed by other programs (reported by the watcher) are taken in by `IndexUpdater`, in a worker
+thread too: it updates the index for just those files and hands back their rows (and the paths that
+went), so the list changes row by row and the GUI thread never waits for the disk or the cache. A
+refresh asked for while one runs runs again when it ends; updates wait for a running refresh.
 """
 
 from __future__ import annotations
@@ -25,14 +30,17 @@ def _open_index(root: str, cache_dir: str | None):
 
 class IndexWorker(QObject):
     progress = Signal(int, int)  # done, total
-    finished = Signal(float, object)  # seconds, the fresh rows (list[CorpusRow]), read in this thread
+    # seconds, and read in this thread: all the fresh rows (list[CorpusRow]), or with `changes_only`
+    # (the list already shows the index) the rows re-read and the paths gone: (list[CorpusRow], list[str])
+    finished = Signal(float, object)
     failed = Signal(str)
 
-    def __init__(self, root: str, cache_dir: str | None = None, rescan: bool = False):
+    def __init__(self, root: str, cache_dir: str | None = None, rescan: bool = False, changes_only: bool = False):
         super().__init__()
         self.root = root
         self.cache_dir = cache_dir
         self.rescan = rescan
+        self.changes_only = changes_only
         self._last_emit = 0.0
         self.cancelled = False  # set from the GUI thread; the next progress report stops the refresh
 
@@ -52,15 +60,48 @@ class IndexWorker(QObject):
         try:
             index = _open_index(self.root, self.cache_dir)
             try:
-                index.refresh(progress=self._progress, rescan=self.rescan)
-                # read the rows here too: 50,000 of them take the GUI thread most of a second
-                rows = [row_from_index(entry, self.root) for entry in index.rows(include_non_articles=True)]
+                stats = index.refresh(progress=self._progress, rescan=self.rescan)
+                if self.changes_only and not stats.rebuilt:
+                    rows = ([row_from_index(entry, self.root) for entry in index.rows_at(stats.changed_paths)],
+                            [os.path.join(self.root, rel) for rel in stats.removed_paths])
+                else:
+                    # read the rows here too: 50,000 of them take the GUI thread most of a second
+                    rows = [row_from_index(entry, self.root) for entry in index.rows(include_non_articles=True)]
             finally:
                 index.close()
         except Exception as exc:
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.finished.emit(time.perf_counter() - started, rows)
+
+
+class IndexUpdater(QObject):
+    """Takes changed and removed paths into the index (its own connection), in a worker thread."""
+
+    finished = Signal(object, object, object)  # CorpusRows changed or added, paths removed, notes
+
+    def __init__(self, root: str, cache_dir: str | None, changed: list[str], removed: list[str]):
+        super().__init__()
+        self.root, self.cache_dir = root, cache_dir
+        self.changed, self.removed = changed, removed
+
+    @Slot()
+    def run(self) -> None:
+        rows: list[CorpusRow] = []
+        gone: list[str] = []
+        notes: list[str] = []
+        try:
+            index = _open_index(self.root, self.cache_dir)
+            try:
+                stats = index.update_paths(self.changed, self.removed)
+                notes = list(stats.notes)
+                gone = [os.path.join(self.root, rel) for rel in stats.removed_paths]
+                rows = [row_from_index(entry, self.root) for entry in index.rows_at(stats.changed_paths)]
+            finally:
+                index.close()
+        except Exception as exc:  # the list keeps its rows; the next refresh tries again
+            notes.append(f"{type(exc).__name__}: {exc}")
+        self.finished.emit(rows, gone, notes)
 
 
 class CorpusSource(QObject):
@@ -70,6 +111,7 @@ class CorpusSource(QObject):
     progress = Signal(int, int)
     refresh_finished = Signal(float)
     refresh_failed = Signal(str)
+    rows_changed = Signal(list, list)  # CorpusRows changed or added, absolute paths removed (IndexUpdater)
 
     def __init__(self, root: str, cache_dir: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -82,6 +124,12 @@ class CorpusSource(QObject):
         self.closed = False
         self.last_error = ""
         self._fresh_rows: list[CorpusRow] | None = None
+        self.last_changes: tuple[list[CorpusRow], list[str]] | None = None  # a refresh's changes only
+        self._refresh_again = False  # asked for while one ran
+        self._again_changes_only = True  # ...and every such request wanted only the changes
+        self._queued: dict[str, bool] = {}  # path -> removed? (last report wins), for the next update
+        self._update_thread: QThread | None = None
+        self._updater: IndexUpdater | None = None
 
     def _abs(self, path: Any) -> str:
         path = os.fspath(path)
@@ -134,14 +182,66 @@ class CorpusSource(QObject):
     def _index_path(self, path: str) -> str:
         return path
 
+    # -- background updates of a few files -------------------------------------------------------
+    def update_in_background(self, changed: list[str], removed: list[str]) -> None:
+        """Take these files (or folders) into the index in a worker thread; `rows_changed` follows."""
+        if self.closed:
+            return
+        for path in removed:
+            self._queued[path] = True
+        for path in changed:
+            self._queued[path] = False
+        self._start_update()
+
+    @property
+    def updating(self) -> bool:
+        return self._update_thread is not None or bool(self._queued)
+
+    def _start_update(self) -> None:
+        if self._update_thread is not None or self.refreshing or not self._queued or self.closed:
+            return
+        queued, self._queued = self._queued, {}
+        changed = [p for p, gone in queued.items() if not gone]
+        removed = [p for p, gone in queued.items() if gone]
+        self._update_thread = QThread(self)
+        self._update_thread.setObjectName("corpus-index-update")
+        self._updater = IndexUpdater(self.root, self.cache_dir, changed, removed)
+        self._updater.moveToThread(self._update_thread)
+        self._update_thread.started.connect(self._updater.run)
+        self._updater.finished.connect(self._on_updated)
+        self._update_thread.start()
+
+    def _stop_update_thread(self) -> None:
+        if self._update_thread is not None:
+            self._update_thread.quit()
+            self._update_thread.wait()
+            self._update_thread.deleteLater()
+            self._update_thread = None
+        if self._updater is not None:
+            self._updater.deleteLater()
+            self._updater = None
+
+    def _on_updated(self, rows: list[CorpusRow], removed: list[str], notes: list[str]) -> None:
+        self._stop_update_thread()
+        if self.closed:
+            return
+        if notes:
+            self.last_error = "; ".join(notes)
+        self.rows_changed.emit(rows, removed)
+        self._after_refresh()
+
     # -- background refresh ---------------------------------------------------------------------
-    def start_refresh(self, rescan: bool = False) -> None:
-        if self.refreshing:
+    def start_refresh(self, rescan: bool = False, changes_only: bool = False) -> None:
+        """Refresh the index in a worker thread. `changes_only`: the list already shows the index, so
+        only the rows that changed come back (`last_changes` during `refresh_finished`)."""
+        if self.refreshing or self._update_thread is not None:
+            self._refresh_again = True  # files may have changed behind the running one's walk
+            self._again_changes_only = self._again_changes_only and changes_only
             return
         self.refreshing = True
         self._thread = QThread(self)
         self._thread.setObjectName("corpus-index")
-        self._worker = IndexWorker(self.root, self.cache_dir, rescan)
+        self._worker = IndexWorker(self.root, self.cache_dir, rescan, changes_only)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self.progress)
@@ -160,17 +260,30 @@ class CorpusSource(QObject):
             self._worker = None
         self.refreshing = False
 
-    def _on_finished(self, seconds: float, rows: list[CorpusRow]) -> None:
+    def _on_finished(self, seconds: float, rows) -> None:
         self._stop_thread()
         if not self.closed:
-            self._fresh_rows = rows
+            if isinstance(rows, tuple):
+                self.last_changes = rows
+            else:
+                self._fresh_rows = rows
             self.refresh_finished.emit(seconds)
-            self._fresh_rows = None
+            self._fresh_rows = self.last_changes = None
+            self._after_refresh()
 
     def _on_failed(self, message: str) -> None:
         self._stop_thread()
         if not self.closed:
             self.refresh_failed.emit(message)
+            self._after_refresh()
+
+    def _after_refresh(self) -> None:
+        if self._refresh_again:
+            self._refresh_again = False
+            changes_only, self._again_changes_only = self._again_changes_only, True
+            self.start_refresh(changes_only=changes_only)
+        else:
+            self._start_update()
 
     def close(self) -> None:
         """Stop a running refresh (the index keeps what it has read) and close the index."""
@@ -182,4 +295,8 @@ class CorpusSource(QObject):
             self._worker.finished.disconnect(self._on_finished)
             self._worker.failed.disconnect(self._on_failed)
         self._stop_thread()
+        if self._updater is not None:
+            self._updater.finished.disconnect(self._on_updated)
+        self._stop_update_thread()
+        self._queued.clear()
         self.index.close()

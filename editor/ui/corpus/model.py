@@ -182,6 +182,41 @@ class CorpusTableModel(QAbstractTableModel):
         self._rows[i] = row
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
+    def apply_changes(self, rows: Iterable[CorpusRow], removed: Iterable[str] = ()) -> None:
+        """Many files at once (outside changes): replace or add these rows, drop the rows of `removed`.
+        One signal per kind of change, not one per row, so thousands cost the view little."""
+        fresh = {row.path: row for row in rows}
+        gone = {path for path in removed if path not in fresh and path in self._by_path}
+        if len(gone) > 200:  # many scattered removals: one reset is cheaper than hundreds of them
+            kept = [fresh.pop(row.path, row) for row in self._rows if row.path not in gone]
+            self.set_rows(kept + list(fresh.values()))
+            return
+        for i in sorted((self._by_path[path] for path in gone), reverse=True):
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._rows[i]
+            self.endRemoveRows()
+        if gone:
+            self._by_path = {row.path: n for n, row in enumerate(self._rows)}
+        low = high = None
+        added = []
+        for path, row in fresh.items():
+            i = self._by_path.get(path)
+            if i is None:
+                added.append(row)
+                continue
+            self._rows[i] = row
+            low = i if low is None else min(low, i)
+            high = i if high is None else max(high, i)
+        if low is not None:
+            self.dataChanged.emit(self.index(low, 0), self.index(high, len(COLUMNS) - 1))
+        if added:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            for n, row in enumerate(added):
+                self._by_path[row.path] = start + n
+                self._rows.append(row)
+            self.endInsertRows()
+
     def remove_path(self, path: str) -> None:
         folder = self._folder_of_other(path)
         if folder is not None:

@@ -263,11 +263,13 @@ class CorpusPanel(QWidget):
             self.source.progress.disconnect(self._on_progress)
             self.source.refresh_finished.disconnect(self._on_refreshed)
             self.source.refresh_failed.disconnect(self._on_refresh_failed)
+            self.source.rows_changed.disconnect(self.apply_rows)
         self.progress.hide()
         self.source = source
         source.progress.connect(self._on_progress)
         source.refresh_finished.connect(self._on_refreshed)
         source.refresh_failed.connect(self._on_refresh_failed)
+        source.rows_changed.connect(self.apply_rows)
 
     def reload_rows(self) -> None:
         if self.source is None:
@@ -294,7 +296,9 @@ class CorpusPanel(QWidget):
         self._partial_cost = 0.0
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.source.start_refresh()
+        # once the list shows the index, a refresh brings back only what changed (a checkout of
+        # thousands of files must not rebuild the whole list on the GUI thread)
+        self.source.start_refresh(changes_only=self.model.rowCount() > 0)
 
     def _on_progress(self, done: int, total: int) -> None:
         if total:
@@ -311,11 +315,25 @@ class CorpusPanel(QWidget):
 
     def _on_refreshed(self, seconds: float) -> None:
         self.progress.hide()
-        self.reload_rows()
+        if self.source is not None and self.source.last_changes is not None:
+            rows, removed = self.source.last_changes
+            self.apply_rows(rows, removed)
+            if rows:
+                self._fill_filter_combos()
+                if self.search.text().strip():
+                    self.apply_search()
+        else:
+            self.reload_rows()
 
     def _on_refresh_failed(self, message: str) -> None:
         self.progress.hide()
         self.status.setText(f"Index: {message}")
+
+    def apply_rows(self, rows: list, removed: list) -> None:
+        """Rows the index re-read in the background (files changed by other programs)."""
+        self.model.apply_changes(rows, removed)
+        if rows or removed:
+            self._update_status()
 
     def refresh_path(self, path: str) -> None:
         """Re-read one file into the index and its row (after a save or a bump)."""
