@@ -151,7 +151,8 @@ class StallMeter:
 def describe(gaps: list[float]) -> str:
     ordered = sorted(gaps)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"worst {ordered[-1]:.0f} ms, p99 {p99:.0f} ms, median {statistics.median(ordered):.1f} ms (n={len(ordered)})"
+    median = statistics.median(ordered)
+    return f"worst {ordered[-1]:.0f} ms, p99 {p99:.0f} ms, median {median:.1f} ms (n={len(ordered)})"
 
 
 def main() -> int:
@@ -191,7 +192,8 @@ def main() -> int:
         watcher._timer.timeout.disconnect()
         times = HandlerTimes([(watcher, "_tick")])
         watcher._timer.timeout.connect(watcher._tick)
-        for signal, slot in ((window.source.rows_changed, "apply_rows"), (window.source.refresh_finished, "_on_refreshed")):
+        slots = ((window.source.rows_changed, "apply_rows"), (window.source.refresh_finished, "_on_refreshed"))
+        for signal, slot in slots:
             signal.disconnect(getattr(panel, slot))
             times._wrap(panel, slot)
             signal.connect(getattr(panel, slot))

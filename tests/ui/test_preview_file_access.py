@@ -98,7 +98,7 @@ def _hostile_article(folder: Path) -> Path:
             "unreadable.png", "../" + folder.name + "/secret.png"]
     body = ["## TL;DR", "", "Pictures everywhere.", ""]
     body += [f'<p><img src="{ref}" alt="img {n}"></p>' for n, ref in enumerate(refs)]
-    body += [f"![markdown {n}]({ref})" for n, ref in enumerate(refs[:6] + ["fifo.png", "zero.png"])]
+    body += [f"![markdown {n}]({ref})" for n, ref in enumerate([*refs[:6], "fifo.png", "zero.png"])]
     body += [
         f'<link rel="stylesheet" type="text/css" href="{folder / "style.css"}">',
         '<link rel="stylesheet" type="text/css" href="fifo.css">',

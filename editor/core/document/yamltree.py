@@ -67,6 +67,11 @@ class LongInteger(str):
     __slots__ = ()
 
 
+# a dump of front matter values (the form's YAML boxes) writes it back as the plain integer it was
+yaml.SafeDumper.add_representer(
+    LongInteger, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:int", str(value)))
+
+
 def _integer(digits: str, base: int = 10) -> int | LongInteger:
     """int(digits) when that is cheap and printable, else the text as a LongInteger."""
     if base == 10:

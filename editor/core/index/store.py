@@ -491,16 +491,18 @@ class CorpusIndex:
         self.db_path = Path(self._temp_dir) / self.db_path.name
         self._notes_on_open = [f"{why}: using a temporary index"]
 
-    def _use_fallback(self, note: str) -> None:
+    def _use_fallback(self, note: str, memory: bool = False) -> None:
         """The cache cannot be written: leave its files alone and build the index in a temporary file,
-        or in memory when that cannot be written either. Rows then come from a full scan."""
+        or in memory when that cannot be written either (`memory`). Rows then come from a full scan."""
         with self._lock:
             self._close_connections()
         name = Path(str(self.db_path)).name
-        try:
-            folder = tempfile.mkdtemp(prefix="corpus-index-")
-        except OSError:
-            folder = None
+        folder = None
+        if not memory:
+            try:
+                folder = tempfile.mkdtemp(prefix="corpus-index-")
+            except OSError:
+                folder = None
         if folder is not None:
             self._temp_dir, self.db_path, self._uri = folder, Path(folder) / name, False
             try:
@@ -513,7 +515,7 @@ class CorpusIndex:
             self.db_path, self._uri = f"file:corpus-index-{id(self)}?mode=memory&cache=shared", True
             self._create(self._conn())
         self.rebuilt = "the cache cannot be written"
-        self._notes_on_open = [note]
+        self._notes_on_open = self._notes_on_open if memory and self._notes_on_open else [note]
 
     def _delete_files(self) -> bool:
         ok = True
@@ -617,18 +619,23 @@ class CorpusIndex:
         with self._write_lock:
             stats = ScanStats(rebuilt=self.rebuilt)
             stats.notes.extend(self._notes_on_open)
-            try:
-                self._refresh(stats, progress, rescan, full_text)
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.ProgrammingError):
-                    raise
-                if _cannot_write(exc) and not self._temp_dir and not self._uri:
-                    self._use_fallback(_cannot_write_note(exc, self.db_path))
-                else:
-                    self._reset(_reason(exc))
-                stats = ScanStats(rebuilt=self.rebuilt)
-                stats.notes.extend(self._notes_on_open)
-                self._refresh(stats, progress, True, full_text)
+            for attempt in range(3):
+                try:
+                    self._refresh(stats, progress, rescan, full_text)
+                    break
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.ProgrammingError) or attempt == 2:
+                        raise
+                    if _cannot_write(exc) and not self._uri:
+                        # the cache first, then a temporary file: next, a temporary file, then memory
+                        self._use_fallback(_cannot_write_note(exc, self.db_path), memory=bool(self._temp_dir))
+                    elif _cannot_write(exc) or attempt:
+                        raise
+                    else:
+                        self._reset(_reason(exc))
+                    stats = ScanStats(rebuilt=self.rebuilt)
+                    stats.notes.extend(self._notes_on_open)
+                    rescan = True
             self.rebuilt = None
         stats.seconds = time.perf_counter() - started
         return stats
