@@ -53,6 +53,35 @@ from editor.core.files.walk import ARTICLE_SUFFIXES, in_corpus
 
 log = logging.getLogger(__name__)
 
+
+def _pair_moves_from_the_end() -> None:
+    """watchdog pairs a rename's two inotify events by looking for the first half in its queue of pending
+    events from the oldest one on: when a checkout renames thousands of files, each rename scans the
+    whole backlog, in Python, in watchdog's thread, and the GUI thread waits for the GIL meanwhile
+    (stalls of 100-300 ms). The half it looks for is almost always the newest, and a rename's cookie is
+    unique, so looking from the newest end finds the same event at once."""
+    try:
+        from watchdog.utils.delayed_queue import DelayedQueue
+    except ImportError:  # pragma: no cover - another watchdog layout: its own search stays
+        return
+    original = getattr(DelayedQueue, "_index_and_item", None)
+    if original is None or getattr(original, "from_the_end", False):
+        return
+
+    def _index_and_item(self, predicate):
+        queue = self._queue
+        for i in range(len(queue) - 1, -1, -1):
+            elem = queue[i][0]
+            if predicate(elem):
+                return i, elem
+        return None
+
+    _index_and_item.from_the_end = True
+    DelayedQueue._index_and_item = _index_and_item
+
+
+_pair_moves_from_the_end()
+
 _OVERFLOW = "overflow"
 _EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent, DirCreatedEvent,
            DirDeletedEvent, DirMovedEvent]

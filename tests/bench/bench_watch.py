@@ -50,7 +50,7 @@ for path in paths:
 """
 
 
-def trace_stalls(threshold_ms: float = 60):
+def trace_stalls(threshold_ms: float = 100):
     """Print where the GUI thread was while it did not tick for `threshold_ms` (finding stalls): a
     thread samples its stack every 10 ms; a gap between ticks prints the samples taken in it."""
     import threading
