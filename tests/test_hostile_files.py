@@ -9,6 +9,7 @@ temporary file of an interrupted save. The real commands run as processes with a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -75,12 +76,19 @@ def build_hostile(corpus: Path) -> socket.socket:
     return server
 
 
+@contextlib.contextmanager
+def hostile_corpus(folder: Path):
+    server = build_hostile(folder / "corpus")
+    try:
+        yield folder / "corpus"
+    finally:
+        server.close()
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("hostile") / "corpus"
-    server = build_hostile(corpus)
-    yield corpus
-    server.close()
+    with hostile_corpus(tmp_path_factory.mktemp("hostile")) as corpus:
+        yield corpus
 
 
 def copy_without_specials(hostile: Path, target: Path) -> Path:

@@ -8,15 +8,13 @@ import time
 
 import pytest
 
-from tests.test_hostile_files import FIFO, GOOD, TOO_LARGE, build_hostile, copy_without_specials
+from tests.test_hostile_files import FIFO, GOOD, TOO_LARGE, copy_without_specials, hostile_corpus
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("hostile-window") / "corpus"
-    server = build_hostile(corpus)
-    yield corpus
-    server.close()
+    with hostile_corpus(tmp_path_factory.mktemp("hostile-window")) as corpus:
+        yield corpus
 
 
 def test_the_window_lists_opens_and_bumps_around_bad_files(make_window, hostile, tmp_path, qtbot):

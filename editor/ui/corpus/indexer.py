@@ -203,23 +203,31 @@ class CorpusSource(QObject):
         queued, self._queued = self._queued, {}
         changed = [p for p, gone in queued.items() if not gone]
         removed = [p for p, gone in queued.items() if gone]
-        self._update_thread = QThread(self)
-        self._update_thread.setObjectName("corpus-index-update")
         self._updater = IndexUpdater(self.root, self.cache_dir, changed, removed)
-        self._updater.moveToThread(self._update_thread)
-        self._update_thread.started.connect(self._updater.run)
         self._updater.finished.connect(self._on_updated)
-        self._update_thread.start()
+        self._update_thread = self._run_in_thread(self._updater, "corpus-index-update")
+
+    def _run_in_thread(self, worker: QObject, name: str) -> QThread:
+        """Start `worker.run` in a new thread of this object's (its signals are connected first)."""
+        thread = QThread(self)
+        thread.setObjectName(name)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        thread.start()
+        return thread
+
+    @staticmethod
+    def _stop(thread: QThread | None, worker: QObject | None) -> None:
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+            thread.deleteLater()
+        if worker is not None:
+            worker.deleteLater()
 
     def _stop_update_thread(self) -> None:
-        if self._update_thread is not None:
-            self._update_thread.quit()
-            self._update_thread.wait()
-            self._update_thread.deleteLater()
-            self._update_thread = None
-        if self._updater is not None:
-            self._updater.deleteLater()
-            self._updater = None
+        self._stop(self._update_thread, self._updater)
+        self._update_thread = self._updater = None
 
     def _on_updated(self, rows: list[CorpusRow], removed: list[str], notes: list[str]) -> None:
         self._stop_update_thread()
@@ -239,25 +247,15 @@ class CorpusSource(QObject):
             self._again_changes_only = self._again_changes_only and changes_only
             return
         self.refreshing = True
-        self._thread = QThread(self)
-        self._thread.setObjectName("corpus-index")
         self._worker = IndexWorker(self.root, self.cache_dir, rescan, changes_only)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self.progress)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
-        self._thread.start()
+        self._thread = self._run_in_thread(self._worker, "corpus-index")
 
     def _stop_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-            self._thread = None
-        if self._worker is not None:
-            self._worker.deleteLater()
-            self._worker = None
+        self._stop(self._thread, self._worker)
+        self._thread = self._worker = None
         self.refreshing = False
 
     def _on_finished(self, seconds: float, rows) -> None:
