@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from editor.paths import resource as shipped
+
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "resources" / "sample-corpus"
+SAMPLES = shipped("sample-corpus")
 
 
 def _can_mount() -> bool:

@@ -25,9 +25,10 @@ from editor.core.document.article import ArticleDocument
 from editor.core.document.errors import ArticleError
 from editor.core.document.source import wide_encoding
 from editor.core.files.read import FileRefused, read_regular
+from editor.paths import resource
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "resources" / "sample-corpus"
+SAMPLES = resource("sample-corpus")
 GOOD = ["ai/backpropagation.md", "history/printing-press.md", "physics/quantum-entanglement.md"]
 DIGITS = 100_000
 FIFO = "not a regular file (a FIFO)"

@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from editor.cli import escape_unencodable_output
     from editor.core.document.article import ArticleDocument
     from editor.core.document.errors import ArticleError, NotAnArticle
+    from editor.core.files.read import FileRefused, read_regular
     from editor.core.files.walk import iter_article_files
     from editor.core.verify import check_references, extract_references
     from editor.core.verify.report import json_report, markdown_report, summary, text_report
@@ -104,8 +105,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         seen.add(real)
         try:
-            with open(name, "rb") as handle:
-                data = handle.read()
+            data, _ = read_regular(name)
             document = ArticleDocument.from_bytes(data, name)
         except NotAnArticle as exc:
             if name in named:  # a file met in a folder walk may well be a README; one named was meant
@@ -117,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
             unreadable += 1
             continue
         except OSError as exc:
-            print(f"{name}:1: cannot be read: {exc.strerror or exc}", file=sys.stderr)
+            refused = isinstance(exc, FileRefused)  # a FIFO, a device, too large: said as every command says it
+            print(f"{name}:1: {'' if refused else 'cannot be read: '}{exc.strerror or exc}", file=sys.stderr)
             unreadable += 1
             continue
         references.extend(extract_references(document, name))

@@ -33,6 +33,7 @@ from editor.core.document import edits, render
 from editor.core.document.article import ArticleDocument
 from editor.core.document.errors import ArticleError, CorpusEditorError
 from editor.core.document.fieldpath import format_path
+from editor.core.files.read import read_regular
 from editor.core.files.walk import CORPUS_TEMPLATE_NAME, is_candidate
 
 KB_ID = re.compile(r"^kb-(\d{4})-(\d+)$")
@@ -143,8 +144,8 @@ def _quoting(root: str | os.PathLike, rels: list[str]) -> tuple[str, str]:
     titles: Counter = Counter()
     for rel in rels:
         try:
-            with open(os.path.join(root, rel), "rb") as handle:
-                head = handle.read(16384).decode("utf-8", errors="replace")
+            data, _ = read_regular(os.path.join(root, rel))
+            head = data[:16384].decode("utf-8", errors="replace")
         except OSError:
             continue
         for match in _DATE_LINE.finditer(head):

@@ -859,8 +859,8 @@ class MainWindow(QMainWindow):
             # the user look before saving again
             self.sync_hub.check_now(s)
             where = "see the note above the editors" if s is self.session else "open it to see what changed"
-            self.statusBar().showMessage(f"Not saved: {os.path.basename(s.path)} changed on disk ({exc.reason}); "
-                                         f"{where}, then save again", 10000)
+            self.statusBar().showMessage(f"Not saved: {os.path.basename(s.path)}: {exc.reason}; {where}, then "
+                                         "save again", 10000)
             return False
         except OSError as exc:
             self.show_error("Not saved", f"{s.path}: {exc.strerror or exc}")

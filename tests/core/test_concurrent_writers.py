@@ -24,6 +24,7 @@ import pytest
 from editor.core.document.article import ArticleDocument
 from editor.core.document.edits import SetValue
 from editor.core.document.errors import SaveConflict
+from editor.paths import resource
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 200
@@ -116,7 +117,7 @@ def test_two_processes_setting_two_fields_of_one_file_never_lose_one(tmp_path, h
 @pytest.mark.timeout(120)
 def test_two_bumps_of_different_fields_over_a_corpus_both_land(tmp_path, helpers):
     corpus = tmp_path / "corpus"
-    sources = sorted((ROOT / "resources" / "sample-corpus").rglob("*.md"))[:4]
+    sources = sorted(resource("sample-corpus").rglob("*.md"))[:4]
     originals = {}
     for i, source in enumerate(sources):
         target = corpus / f"c{i % 2}" / f"article-{i}.md"

@@ -24,6 +24,7 @@ from platformdirs import user_data_dir
 
 from editor.core.files.leftovers import remove_stale
 from editor.core.files.lock import file_lock
+from editor.core.files.read import FileRefused, read_regular
 from editor.core.files.save import temp_file
 from editor.core.files.walk import is_own_temp
 
@@ -52,9 +53,11 @@ class JournalEntry:
     def disk_bytes(self) -> bytes | None:
         """The article on disk now, or None if it is gone."""
         try:
-            return Path(self.path).read_bytes()
+            return read_regular(self.path)[0]
         except FileNotFoundError:
             return None
+        except FileRefused:  # a FIFO or a huge file there now: something else than the edits' base
+            return b""
 
     def disk_state(self) -> str:
         """'missing', 'same' (the disk holds these very bytes), 'base' (the disk is still the version

@@ -184,14 +184,35 @@ class CorpusTableModel(QAbstractTableModel):
 
     def apply_changes(self, rows: Iterable[CorpusRow], removed: Iterable[str] = ()) -> None:
         """Many files at once (outside changes): replace or add these rows, drop the rows of `removed`.
-        One signal per kind of change, not one per row, so thousands cost the view little."""
+        One signal per kind of change, not one per row, so thousands cost the view little; files that
+        are not articles go to (or leave) their folder's group."""
         fresh = {row.path: row for row in rows}
-        gone = {path for path in removed if path not in fresh and path in self._by_path}
+        gone = {path for path in removed
+                if path not in fresh and (path in self._by_path or self._folder_of_other(path) is not None)}
         if len(gone) > 200:  # many scattered removals: one reset is cheaper than hundreds of them
-            kept = [fresh.pop(row.path, row) for row in self._rows if row.path not in gone]
+            kept = [fresh.pop(row.path, row) for row in self.rows() if row.path not in gone]
             self.set_rows(kept + list(fresh.values()))
             return
-        for i in sorted((self._by_path[path] for path in gone), reverse=True):
+        folders: set[str] = set()  # groups to show again
+        for path in list(gone):
+            folder = self._folder_of_other(path)
+            if folder is not None:
+                del self._others[folder][path]
+                folders.add(folder)
+                gone.discard(path)
+        for path, row in list(fresh.items()):
+            folder = self._folder_of_other(path)
+            if row.kind == "other":
+                if folder is None and path in self._by_path:  # it was an article
+                    gone.add(path)
+                folder = os.path.dirname(path)
+                self._others.setdefault(folder, {})[path] = row
+                folders.add(folder)
+                del fresh[path]
+            elif folder is not None:  # a file that was not an article now is one
+                del self._others[folder][path]
+                folders.add(folder)
+        for i in sorted((self._by_path[path] for path in gone if path in self._by_path), reverse=True):
             self.beginRemoveRows(QModelIndex(), i, i)
             del self._rows[i]
             self.endRemoveRows()
@@ -216,6 +237,10 @@ class CorpusTableModel(QAbstractTableModel):
                 self._by_path[row.path] = start + n
                 self._rows.append(row)
             self.endInsertRows()
+        for folder in folders:
+            self._regroup(folder)
+            if not self._others.get(folder):
+                self._others.pop(folder, None)
 
     def remove_path(self, path: str) -> None:
         folder = self._folder_of_other(path)
