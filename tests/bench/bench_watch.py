@@ -192,8 +192,11 @@ def main() -> int:
         watcher._timer.timeout.disconnect()
         times = HandlerTimes([(watcher, "_tick")])
         watcher._timer.timeout.connect(watcher._tick)
-        slots = ((window.source.rows_changed, "apply_rows"), (window.source.refresh_finished, "_on_refreshed"))
+        slots = ((getattr(window.source, "rows_changed", None), "apply_rows"),
+                 (window.source.refresh_finished, "_on_refreshed"))
         for signal, slot in slots:
+            if signal is None:  # an older version of the window (for a baseline run)
+                continue
             signal.disconnect(getattr(panel, slot))
             times._wrap(panel, slot)
             signal.connect(getattr(panel, slot))

@@ -33,6 +33,7 @@ _REMOTE = ("http", "https", "ftp")
 PLACEHOLDER = "corpus-editor:blocked-image"
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r"""(\ssrc\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+_SIZE = re.compile(r"""\s(?:width|height)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
 _DATA_IMAGE = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*?(;base64)?,", re.IGNORECASE)
 MAX_INLINE_IMAGE = 8 << 20  # bytes of a decoded data: image
 
@@ -97,13 +98,18 @@ class PreviewBrowser(QTextBrowser):
     def safe_html(self, html: str) -> str:
         """`html` with every `<img src>` that is not an inline image replaced by the placeholder."""
         def tag(match: re.Match) -> str:
+            blocked = []
+
             def src(attr: re.Match) -> str:
                 value = _unquote(attr.group(2)).strip()
                 if _DATA_IMAGE.match(value) or value == PLACEHOLDER:
                     return attr.group(0)
                 self._block(value)
+                blocked.append(value)
                 return f'{attr.group(1)}"{PLACEHOLDER}"'
-            return _SRC.sub(src, match.group(0))
+            new = _SRC.sub(src, match.group(0))
+            # the placeholder keeps its own small size: stretched to the picture's, it would be a blur
+            return _SIZE.sub("", new) if blocked else new
         return _IMG_TAG.sub(tag, html)
 
     def _block(self, reference: str) -> None:
