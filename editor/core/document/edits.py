@@ -31,8 +31,8 @@ from editor.core.document.layout import (
 from editor.core.document.yamltree import Node, resolve_plain, to_python
 
 __all__ = ["DEFAULT_WIDTH", "AddKey", "AppliedEdit", "Batch", "InsertItem", "MoveItem", "Operation", "RemoveItem",
-           "RemoveKey", "ReplaceText", "SetValue", "apply", "arrange", "loose_equal", "set_path_value",
-           "strict_equal", "text_diff"]
+           "RemoveKey", "ReplaceText", "SetValue", "apply", "arrange", "file_date_quote", "file_fold", "list_key_style",
+           "list_shape", "loose_equal", "set_path_value", "strict_equal", "text_diff"]
 
 
 # -- operations ------------------------------------------------------------------------------------
@@ -83,15 +83,16 @@ class InsertItem(Operation):
     value: Any
     key_order: tuple[str, ...] | None = None
     arrange: bool = True
+    style: Shape | None = field(default=None, compare=False)  # the shape to copy while the list is empty
 
     def resolve(self, doc):
         if not self.arrange or not isinstance(self.value, dict | list):
             return self
-        value = _Planner(doc).arranged_item(parse_path(self.path), self.value, self.key_order)
-        return InsertItem(self.path, self.index, value, None, False)
+        value = _Planner(doc, self.style).arranged_item(parse_path(self.path), self.value, self.key_order)
+        return InsertItem(self.path, self.index, value, None, False, self.style)
 
     def plan(self, doc):
-        return _Planner(doc).insert_item(parse_path(self.path), self.index, self.value)
+        return _Planner(doc, self.style).insert_item(parse_path(self.path), self.index, self.value)
 
     def describe(self):
         return f"Add item to {format_path(parse_path(self.path))}"
@@ -132,6 +133,8 @@ class AddKey(Operation):
     before the next present key of `key_order` (the schema's order), else at the end. Its value is
     written in the style of the same key in sibling items, else of the mapping's own keys.
     `arrange=False` takes `before` as given (None: at the end) and the value's own key order.
+    `style`: how to write the value when no sibling writes this key (a first `review` map: its date
+    quoted like the file's dates, a long quote folded like the statements); siblings win.
     """
 
     path: Path | str
@@ -140,6 +143,7 @@ class AddKey(Operation):
     before: str | None = None
     key_order: tuple[str, ...] | None = None
     arrange: bool = True
+    style: KeyStyle | None = field(default=None, compare=False)
 
     def steps(self) -> Path:
         return parse_path(self.path) if self.path != "" else ()
@@ -147,11 +151,12 @@ class AddKey(Operation):
     def resolve(self, doc):
         if not self.arrange:
             return self
-        before, value = _Planner(doc).placed_key(self.steps(), self.key, self.value, self.before, self.key_order)
-        return AddKey(self.path, self.key, value, before, None, False)
+        before, value = _Planner(doc).placed_key(self.steps(), self.key, self.value, self.before, self.key_order,
+                                                 self.style)
+        return AddKey(self.path, self.key, value, before, None, False, self.style)
 
     def plan(self, doc):
-        return _Planner(doc).add_key(self.steps(), self.key, self.value, self.before)
+        return _Planner(doc).add_key(self.steps(), self.key, self.value, self.before, self.style)
 
     def describe(self):
         return f"Add {format_path((*parse_path(self.path), self.key)) if self.path else self.key}"
@@ -416,10 +421,11 @@ def loose_equal(actual: Any, intended: Any) -> bool:
 # -- planning splices ------------------------------------------------------------------------------
 
 class _Planner(Geometry):
-    def __init__(self, doc: ArticleDocument):
+    def __init__(self, doc: ArticleDocument, empty_list_shape: Shape | None = None):
         super().__init__(doc)
         self.style = FileStyle(self)
         self._offsets: tuple[int, int] | None = None
+        self.empty_list_shape = empty_list_shape  # how items are written into a list that has none yet
 
     # geometry ------------------------------------------------------------------------------
     def colon_after(self, key: Node) -> int:
@@ -511,11 +517,14 @@ class _Planner(Geometry):
 
     def list_shape(self, node: Node | None) -> Shape:
         if node is None or node.kind != "seq" or not node.items:
-            return EMPTY_SHAPE
+            return self.empty_list_shape or EMPTY_SHAPE
         return self.style.shape(node.items)
 
     def sibling_maps(self, path: Path) -> list[Node]:
-        """The other mappings of the list the mapping at `path` is an item of."""
+        """The other mappings of the list the mapping at `path` is an item of; for the mapping under a
+        key of a list item (`atomic_facts[3].review`), the mappings under that key in the other items."""
+        if len(path) >= 2 and isinstance(path[-1], str) and isinstance(path[-2], int):
+            return self.cousin_maps(path)
         if not path or not isinstance(path[-1], int):
             return []
         try:
@@ -526,6 +535,32 @@ class _Planner(Geometry):
         if seq.kind != "seq":
             return []
         return [item.resolved() for item in seq.items if item.resolved() is not me and item.resolved().kind == "map"]
+
+    def cousin_maps(self, path: Path) -> list[Node]:
+        try:
+            seq = self.doc.node_at(path[:-2]).resolved()
+            me = self.doc.node_at(path).resolved()
+        except CorpusEditorError:
+            return []
+        if seq.kind != "seq":
+            return []
+        found = []
+        for item in seq.items:
+            item = item.resolved()
+            for key, value in item.pairs if item.kind == "map" else ():
+                value = value.resolved()
+                if key.value == path[-1] and value is not me and value.kind == "map" and value.pairs:
+                    found.append(value)
+        return found
+
+    def sibling_style(self, path: Path, key: Any) -> KeyStyle | None:
+        """How the siblings of the mapping at `path` write `key`, when any of them has it."""
+        siblings = self.sibling_maps(path)
+        if siblings:
+            shape = self.style.shape(siblings)
+            if str(key) in shape.keys:
+                return shape.key(key)
+        return None
 
     def key_style(self, path: Path, key: Any, node: Node | None) -> KeyStyle:
         """How a value for `key` of the mapping at `path` is written: like the same key in sibling
@@ -565,7 +600,8 @@ class _Planner(Geometry):
             return value
         return arrange(value, self.list_shape(node), key_order)
 
-    def placed_key(self, path: Path, key: str, value: Any, before: str | None, key_order):
+    def placed_key(self, path: Path, key: str, value: Any, before: str | None, key_order,
+                   style: KeyStyle | None = None):
         """(before, value) for a new key: where siblings put it, its value arranged like theirs."""
         try:
             node = self.map_node(path)
@@ -581,7 +617,8 @@ class _Planner(Geometry):
                 names = [str(k) for k in key_order or ()]
                 later = names[names.index(key) + 1 :] if key in names else []
             before = next((k for k in later if k in keys), None)
-        return before, arrange(value, shape.key(key).shape or EMPTY_SHAPE, None)
+        model = shape.key(key).shape if str(key) in shape.keys else (style.shape if style is not None else None)
+        return before, arrange(value, model or EMPTY_SHAPE, None)
 
     # rendering new values ----------------------------------------------------------------------
     def scalar_text(self, value: Any, style: str, flow: bool = False, prefer: str | None = None) -> str:
@@ -933,7 +970,8 @@ class _Planner(Geometry):
             return node
         raise EditError(f"{format_path(path)} is not a mapping", self.doc.lines.line(node.start))
 
-    def add_key(self, path: Path, key: str, value: Any, before: str | None) -> TextEdit:
+    def add_key(self, path: Path, key: str, value: Any, before: str | None,
+                style: KeyStyle | None = None) -> TextEdit:
         node = self.map_node(path)
         if node is not None and node.kind == "map" and any(k.value == key for k, _ in node.pairs):
             raise EditError(f"{format_path((*path, key))} already exists", self.doc.lines.line(node.start))
@@ -953,6 +991,8 @@ class _Planner(Geometry):
         first_key = node.pairs[0][0]
         col = self.column(first_key.props_start)
         ks = self.key_style(path, key, node)
+        if style is not None and self.sibling_style(path, key) is None:
+            ks = style
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and (
                 ks.strings_only or ks.style not in ("'", '"')):
             ks = KeyStyle(style=self.date_quote())  # a new date takes the quoting this file gives its dates
@@ -995,6 +1035,30 @@ class _Planner(Geometry):
             return TextEdit(key_node.props_start, self.text[key_node.props_start : nxt], "")
         stop = self.line_end(max(key_node.end, self.tight_end(value_node)))
         return TextEdit(key_node.props_start, self.text[key_node.props_start : stop], "{}")
+
+
+def file_date_quote(doc: ArticleDocument) -> str:
+    """The quote this file gives its dates (`'`, `"`, or "" for none)."""
+    return _Planner(doc).date_quote()
+
+
+def list_shape(doc: ArticleDocument, path: Path | str) -> Shape:
+    """What the items of the list at `path` share (key order, how each key is written); empty if none."""
+    try:
+        node = doc.node_at(path).resolved()
+    except CorpusEditorError:
+        return EMPTY_SHAPE
+    return _Planner(doc).list_shape(node)
+
+
+def list_key_style(doc: ArticleDocument, path: Path | str, key: str) -> KeyStyle:
+    """How the items of the list at `path` write `key` (style, quote, fold width); empty if none does."""
+    return list_shape(doc, path).key(key)
+
+
+def file_fold(doc: ArticleDocument) -> int:
+    """The width this file's folded blocks wrap at (UNWRAPPED when they never wrap)."""
+    return _Planner(doc).style.fold
 
 
 def arrange(value: Any, shape: Shape, key_order=None) -> Any:

@@ -78,6 +78,28 @@ def run_event_loop(coroutine):
             loop.close()
 
 
+class Cancelled(Exception):
+    """The cancel event was set before the work finished."""
+
+
+async def cancellable(coroutine, cancel: threading.Event | None):
+    """Await `coroutine`, looking at `cancel` every `CANCEL_POLL` seconds; raises Cancelled (after
+    cancelling the work) when it is set."""
+    task = asyncio.ensure_future(coroutine)
+    try:
+        while not task.done():
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), CANCEL_POLL)
+        return task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
 class _Run:
     def __init__(self, references: list[Reference], settings: CheckSettings, cache: LinkCache,
                  max_age: float | None, progress: Progress | None):
