@@ -46,7 +46,7 @@ def test_default_schema_declares_every_field_of_the_format(schema):
     assert list(schema.json_schema["properties"]) == FORMAT_FIELDS
     fact = schema.field(("atomic_facts", 0))
     assert set(fact["properties"]) == {"id", "statement", "source_title", "source_url", "source_doi",
-                                       "source_ref", "confidence"}
+                                       "source_ref", "confidence", "review"}
     assert set(schema.field(("primary_sources", 0))["properties"]) >= {"id", "title", "type", "year",
                                                                        "institution", "url", "doi"}
     assert "authors" in schema.field(("secondary_sources", 3))["properties"]
@@ -92,7 +92,7 @@ def test_form_fields_come_in_order_with_their_widgets(schema):
     facts = by_name["atomic_facts"]
     assert facts.widget == "object-list" and facts.summary == ("id", "statement")
     assert [s.name for s in facts.items] == ["id", "statement", "source_title", "source_url", "source_doi",
-                                             "source_ref", "confidence"]
+                                             "source_ref", "confidence", "review"]
     assert {s.name: s.widget for s in facts.items}["statement"] == "text"
     assert {s.name: s.widget for s in facts.items}["source_url"] == "url"
     assert [s.name for s in schema.form_fields(("atomic_facts",))] == [s.name for s in facts.items]

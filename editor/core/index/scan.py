@@ -30,7 +30,9 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from editor.core.document.article import ArticleDocument
+from editor.core.document.citations import cited_keys
 from editor.core.document.errors import ArticleError, NotAnArticle
+from editor.core.document.review import ReviewCounts, review_counts
 from editor.core.document.source import LineMap, Source, split
 from editor.core.document.yamltree import MAX_DEPTH, Node, resolve_plain
 from editor.core.files.messages import os_reason
@@ -39,6 +41,7 @@ from editor.core.files.walk import is_candidate
 from editor.core.index.text import search_text
 from editor.core.validation import rules, schema
 from editor.core.validation.problems import group_problems
+from editor.core.validation.schema import DEFAULT_REVIEW_KEY
 
 try:
     from yaml._yaml import CParser as _CParser
@@ -80,10 +83,14 @@ class ScanResult(NamedTuple):
     checked_on: str | None = None  # the day the rules were run, ISO
     valid_until: str | None = None  # the day the counts may change with the date alone (Checker.valid_until)
     id_key: str | None = None  # the id as duplicate ids are found: text, stripped, not empty
+    unreviewed: int = 0  # facts without a review verdict
+    high_unreviewed: int = 0  # of which high-confidence ones
+    oldest_review: str | None = None  # ISO date of the oldest review
     text: tuple[str, str, str, str] | None = None  # title, statements, gaps, body for full-text search
     # the file's problems, grouped as the editor lists them: (code, field, severity without the corpus's
     # overrides, how many findings); counts apply the overrides (see CorpusIndex, table `problems`)
     problems: tuple[tuple[str, str, str, int], ...] = ()
+    cites: tuple[str, ...] = ()  # link cache keys of the URLs, DOIs and arXiv ids cited (refs.cited_keys)
 
 
 # -- the fast front matter reader --------------------------------------------------------------------
@@ -255,7 +262,8 @@ def _strings(items: Any) -> Iterator[str]:
 
 def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
               counts: tuple[int | None, int | None], checked_on: str | None = None,
-              valid_until: str | None = None, problems: tuple = ()) -> ScanResult:
+              valid_until: str | None = None, problems: tuple = (),
+              review_key: str | None = DEFAULT_REVIEW_KEY) -> ScanResult:
     facts = data.get("atomic_facts")
     statements = "\n".join(
         fact["statement"] for fact in facts if isinstance(fact, dict) and isinstance(fact.get("statement"), str)
@@ -265,6 +273,7 @@ def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
     article_id = data.get("id")
     text = (search_text(title or ""), search_text(statements), search_text("\n".join(_strings(gaps))),
             search_text(source.body))
+    reviews = review_counts(data, review_key) if review_key is not None else ReviewCounts()
     return ScanResult(
         rel, st[0], st[1], st[2], True,
         article_id=_text(article_id),
@@ -285,8 +294,12 @@ def summarize(rel: str, st: tuple[int, int, int], source: Source, data: dict,
         checked_on=checked_on,
         valid_until=valid_until,
         id_key=article_id.strip() or None if isinstance(article_id, str) else None,
+        unreviewed=reviews.unreviewed,
+        high_unreviewed=reviews.high_unreviewed,
+        oldest_review=reviews.oldest_review,
         text=text,
         problems=problems,
+        cites=tuple(cited_keys(data)),
     )
 
 
@@ -498,11 +511,12 @@ def scan_file(root: str, rel: str, stat: tuple[int, int, int] | None, checker: C
         found = checker.findings(source, values, full)
     except Exception as exc:  # a rule that crashes must not stop the scan; the row says so
         crash = (("internal-error", "", "error", 1),)
-        return summarize(rel, stat, source, values, checker.count(crash), problems=crash)._replace(
+        return summarize(rel, stat, source, values, checker.count(crash), problems=crash,
+                         review_key=checker.config.review_key)._replace(
             error=f"internal error while checking the rules: {type(exc).__name__}: {exc}",
             error_code="rule-crash")
     return summarize(rel, stat, source, values, checker.count(found), checker.today.isoformat(),
-                     checker.valid_until(values), found)
+                     checker.valid_until(values), found, checker.config.review_key)
 
 
 def _unreadable(rel: str, stat: tuple[int, int, int], code: str, message: str, checker: Checker,

@@ -53,13 +53,16 @@ from editor.core.files.read import max_file_size
 from editor.core.files.walk import CORPUS_SCHEMA_NAME, in_corpus, walk
 from editor.core.index.text import display_text, search_text
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_NAME = "corpus-editor"
 # Modules whose code decides what a row holds: a change to any of them invalidates the cache.
 _CORE_MODULES = ("index/scan.py", "index/text.py", "files/walk.py", "files/read.py", "validation/rules.py",
                  "validation/schema.py", "validation/quickvalid.py", "validation/problems.py", "document/article.py",
                  "document/yamltree.py", "document/source.py", "document/values.py", "document/fieldpath.py",
-                 "document/errors.py")
+                 "document/errors.py", "document/review.py", "document/citations.py")
+LINKS_FILE = "links.sqlite"  # the link cache (editor.core.verify.cache), beside the folder of the indexes
+# the verdicts of the link cache an article's row counts (`broken`, `blocked`)
+_COUNTED_VERDICTS = ("broken", "blocked")
 
 PARALLEL_MIN_FILES = 400  # fewer files to read than this: read them in this process
 BATCH_SIZE = 500  # rows written per transaction
@@ -71,7 +74,7 @@ Progress = Callable[[int, int], Any]
 _COLUMNS = ("path", "size", "mtime_ns", "inode", "is_article", "article_id", "title", "slug", "category",
             "language", "confidence", "status", "last_verified", "updated", "created_date", "facts", "sources",
             "gaps", "errors", "warnings", "error", "error_line", "error_code", "checked_on", "valid_until",
-            "id_key")
+            "id_key", "unreviewed", "high_unreviewed", "oldest_review")
 
 _SCHEMA_SQL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -89,6 +92,7 @@ CREATE TABLE files(
     error TEXT, error_line INTEGER, error_code TEXT,
     checked_on TEXT, valid_until TEXT,
     id_key TEXT,
+    unreviewed INTEGER NOT NULL DEFAULT 0, high_unreviewed INTEGER NOT NULL DEFAULT 0, oldest_review TEXT,
     in_fts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX files_id_key ON files(id_key) WHERE id_key IS NOT NULL;
@@ -96,6 +100,9 @@ CREATE TABLE problems(file_id INTEGER NOT NULL, code TEXT NOT NULL, field TEXT N
                       severity TEXT NOT NULL, count INTEGER NOT NULL);
 CREATE INDEX problems_file ON problems(file_id);
 CREATE INDEX problems_code ON problems(code, severity);
+CREATE TABLE cites(file_id INTEGER NOT NULL, key TEXT NOT NULL);
+CREATE INDEX cites_key ON cites(key);
+CREATE INDEX cites_file ON cites(file_id);
 CREATE TABLE texts(file_id INTEGER PRIMARY KEY, title TEXT, statements TEXT, gaps TEXT, body TEXT);
 CREATE VIRTUAL TABLE fts USING fts5(title, statements, gaps, body, content = 'texts', content_rowid = 'file_id',
                                     tokenize = 'unicode61 remove_diacritics 2');
@@ -111,6 +118,10 @@ INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
 # index needs the text it was indexed with, which is why `texts` changes only after that removal.
 # automerge 8 (default 4): segments are merged in larger steps, a quarter less work while indexing
 # 50,000 articles, for searches a few milliseconds slower.
+# `cites` holds the link cache keys each article cites. The verdicts themselves stay in the link cache,
+# which `check-links` and the window write at any time: each query copies its broken and blocked keys
+# (few) into a temporary table, again only when the link cache file changed, and joins them there. So a
+# check run shows in the list without any article being read again.
 
 # bm25 weights per FTS column: a hit in a title counts most, then statements, gaps, body
 _BM25 = "bm25(fts, 10.0, 5.0, 2.0, 1.0)"
@@ -167,6 +178,11 @@ class Row(NamedTuple):
     duplicate_id: bool = False  # another article has the same id (counted in errors or warnings)
     score: float | None = None  # search relevance, higher is better
     snippet: str | None = None  # search hit in context, matches in [brackets]
+    unreviewed: int = 0  # facts without a review verdict
+    high_unreviewed: int = 0  # of which high-confidence ones
+    oldest_review: str | None = None  # ISO date of the oldest review of a fact
+    broken: int = 0  # cited sources the link cache last found broken
+    blocked: int = 0  # ... or blocked (a person must look)
 
     @property
     def readable(self) -> bool:
@@ -180,7 +196,9 @@ class Row(NamedTuple):
             "status": self.status, "last_verified": self.last_verified, "updated": self.updated,
             "created_date": self.created_date, "facts": self.facts, "sources": self.sources, "gaps": self.gaps,
             "errors": self.errors, "warnings": self.warnings, "duplicate_id": self.duplicate_id,
-            "error": self.error, "error_line": self.error_line,
+            "error": self.error, "error_line": self.error_line, "unreviewed": self.unreviewed,
+            "high_unreviewed": self.high_unreviewed, "oldest_review": self.oldest_review, "broken": self.broken,
+            "blocked": self.blocked,
         }
         if self.score is not None:
             data["score"] = round(self.score, 4)
@@ -244,7 +262,13 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "error": ("f.error", _TEXT), "error_line": ("f.error_line", _INT), "error_code": ("f.error_code", _TEXT),
     "size": ("f.size", _INT), "mtime_ns": ("f.mtime_ns", _INT), "duplicate_id": ("{dup}", _BOOL),
     "problem": ("", _PROBLEM),  # problem=CODE: articles with a problem of that rule (not silenced)
+    "unreviewed": ("f.unreviewed", _INT), "high_unreviewed": ("f.high_unreviewed", _INT),
+    "oldest_review": ("f.oldest_review", _TEXT), "broken": ("coalesce(lc.broken, 0)", _INT),
+    "blocked": ("coalesce(lc.blocked, 0)", _INT),
 }
+_LINK_JOIN = ("LEFT JOIN (SELECT c.file_id, sum(v.verdict = 'broken') AS broken, sum(v.verdict = 'blocked') AS blocked "
+              "FROM temp.link_verdicts v JOIN cites c ON c.key = v.key GROUP BY c.file_id) lc "
+              "ON lc.file_id = f.file_id")
 FILTER_FIELDS = tuple(_FIELDS)
 SORT_FIELDS = (*(name for name in _FIELDS if _FIELDS[name][1] != _PROBLEM), "score")
 _WHERE = re.compile(r"^\s*([A-Za-z_]+)\s*(!=|>=|<=|=|>|<)(.*)$", re.DOTALL)
@@ -385,12 +409,16 @@ class CorpusIndex:
     """The index of the corpus under `root`. Call `refresh()` to bring it up to date with the folder."""
 
     def __init__(self, root: str | os.PathLike, cache_dir: str | os.PathLike | None = None, *,
-                 workers: int | None = None, today: dt.date | None = None, lock_timeout: float = LOCK_TIMEOUT):
+                 workers: int | None = None, today: dt.date | None = None, lock_timeout: float = LOCK_TIMEOUT,
+                 links_path: str | os.PathLike | None = None):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"{root}: not a folder")
         self._root_text = str(self.root)
         self.db_path = cache_file_for(self.root, cache_dir)
+        # the link cache whose verdicts the rows count: beside the folder of the indexes, like check-links'
+        self.links_path = Path(links_path) if links_path is not None else \
+            Path(cache_dir if cache_dir is not None else default_cache_dir()).parent / LINKS_FILE
         self.workers = workers if workers is not None else _cpu_count()
         self.today = today  # None: the real date at each call
         self.lock_timeout = lock_timeout
@@ -839,8 +867,9 @@ class CorpusIndex:
             if existing:
                 self._drop_texts(conn, list(existing.values()))
                 self._drop_problems(conn, list(existing.values()))
+                self._drop_cites(conn, list(existing.values()))
             next_id = (conn.execute("SELECT max(file_id) FROM files").fetchone()[0] or 0) + 1
-            updates, inserts, texts, problems = [], [], [], []
+            updates, inserts, texts, problems, cites = [], [], [], [], []
             overrides = self._overrides
             flag = 1 if full_text else 0
             for result in results:
@@ -857,6 +886,7 @@ class CorpusIndex:
                     texts.append((file_id, *result.text))
                 for code, where, natural, count in result.problems:
                     problems.append((file_id, code, where, natural, overrides.get(code) or natural, count))
+                cites.extend((file_id, key) for key in result.cites)
             if updates:
                 assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
                 conn.executemany(f"UPDATE files SET {assignments}, in_fts = ? WHERE file_id = ?", updates)
@@ -867,6 +897,8 @@ class CorpusIndex:
             if problems:
                 conn.executemany("INSERT INTO problems(file_id, code, field, natural, severity, count) "
                                  "VALUES (?, ?, ?, ?, ?, ?)", problems)
+            if cites:
+                conn.executemany("INSERT INTO cites(file_id, key) VALUES (?, ?)", cites)
             if texts:
                 conn.executemany("INSERT INTO texts(file_id, title, statements, gaps, body) VALUES (?, ?, ?, ?, ?)",
                                  texts)
@@ -948,6 +980,12 @@ class CorpusIndex:
                          part)
             conn.execute(f"DELETE FROM texts WHERE file_id IN ({marks})", part)
 
+    @staticmethod
+    def _drop_cites(conn: sqlite3.Connection, file_ids: list[int]) -> None:
+        for start in range(0, len(file_ids), 500):
+            part = file_ids[start : start + 500]
+            conn.execute(f"DELETE FROM cites WHERE file_id IN ({', '.join('?' * len(part))})", part)
+
     def _delete(self, conn: sqlite3.Connection, paths: list[str]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -962,6 +1000,7 @@ class CorpusIndex:
         ids = [file_id for (file_id,) in _select_in(conn, "SELECT file_id FROM files WHERE path IN ({})", paths)]
         self._drop_texts(conn, ids)
         self._drop_problems(conn, ids)
+        self._drop_cites(conn, ids)
         conn.executemany("DELETE FROM files WHERE file_id = ?", [(i,) for i in ids])
 
     @staticmethod
@@ -1086,20 +1125,53 @@ class CorpusIndex:
                                         "facts", "sources", "gaps", "errors", "warnings", "error",
                                         "error_line", "error_code", "size", "mtime_ns"))
         select += ", f.inode, " + exprs["duplicate_id"]
+        review = ", ".join(exprs[name] for name in ("unreviewed", "high_unreviewed", "oldest_review", "broken",
+                                                     "blocked"))
+        self._load_link_verdicts(conn)
         if query is not None:
             want_snippets = True if snippets is None else snippets
             snippet = "snippet(fts, -1, '[', ']', '…', 16)" if want_snippets else "NULL"
-            sql = (f"SELECT {select}, -{_BM25} AS score, {snippet} FROM fts JOIN files f ON f.file_id = fts.rowid "
-                   "WHERE fts MATCH ?")
+            sql = (f"SELECT {select}, -{_BM25} AS score, {snippet}, {review} FROM fts "
+                   f"JOIN files f ON f.file_id = fts.rowid {_LINK_JOIN} WHERE fts MATCH ?")
             params.insert(0, query)
         else:
-            sql = f"SELECT {select}, NULL, NULL FROM files f WHERE 1"
+            sql = f"SELECT {select}, NULL, NULL, {review} FROM files f {_LINK_JOIN} WHERE 1"
         if clauses:
             sql += " AND " + " AND ".join(clauses)
         sql += " ORDER BY " + _order_by(sort, exprs, searching=query is not None)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [_make_row(r) for r in conn.execute(sql, params)]
+
+    def _load_link_verdicts(self, conn: sqlite3.Connection) -> None:
+        """Copy the link cache's broken and blocked keys into this connection's `temp.link_verdicts`,
+        when the link cache changed since the last copy (a missing or unreadable cache: none)."""
+        signature = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(f"{self.links_path}{suffix}")
+                signature.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                signature.append(None)
+        local = self._local
+        if getattr(local, "links_signature", None) == (id(conn), signature):
+            return
+        verdicts: list[tuple[str, str]] = []
+        if signature[0] is not None:
+            try:
+                links = sqlite3.connect(f"{self.links_path.as_uri()}?mode=ro", uri=True, timeout=1.0)
+                try:
+                    marks = ", ".join("?" * len(_COUNTED_VERDICTS))
+                    verdicts = links.execute(f"SELECT key, verdict FROM checks WHERE verdict IN ({marks})",
+                                             _COUNTED_VERDICTS).fetchall()
+                finally:
+                    links.close()
+            except sqlite3.Error:  # only a cache: without it, no source counts as broken
+                verdicts = []
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS link_verdicts(key TEXT PRIMARY KEY, verdict TEXT NOT NULL)")
+        conn.execute("DELETE FROM temp.link_verdicts")
+        conn.executemany("INSERT OR REPLACE INTO temp.link_verdicts(key, verdict) VALUES (?, ?)", verdicts)
+        local.links_signature = (id(conn), signature)
 
     def search(self, text: str, limit: int | None = None, **filters: Any) -> list[Row]:
         """Articles matching `text` (see `fts_query`), best first, with snippets."""
@@ -1295,7 +1367,7 @@ def _make_row(values: tuple) -> Row:
     snippet = values[25]
     if snippet is not None:
         snippet = " ".join(display_text(snippet).split())
-    return Row(values[0], values[1] == 1, *values[2:23], values[23] == 1, values[24], snippet)
+    return Row(values[0], values[1] == 1, *values[2:23], values[23] == 1, values[24], snippet, *values[26:31])
 
 
 # -- the parallel cold scan ------------------------------------------------------------------------------------

@@ -31,11 +31,13 @@ from editor.core.files.walk import iter_article_files
 from editor.core.validation.problems import Problem
 from editor.core.validation.schema import (
     CORPUS_SCHEMA_NAME,
+    DEFAULT_REVIEW_KEY,
     Schema,
     SchemaError,
     date_value,
     describe_errors,
     load_schema,
+    review_key_setting,
 )
 
 # code -> (default severity, what the rule finds)
@@ -67,8 +69,13 @@ RULES: dict[str, tuple[str, str]] = {
     "not-a-regular-file": ("error", "a FIFO, device or socket (or a link to one) with an article's name: never read"),
     "file-too-large": ("error", "a file larger than the limit (16 MB unless CORPUS_EDITOR_MAX_FILE_MB says otherwise)"),
     "internal-error": ("error", "a rule failed on the file (a bug: please report it)"),
+    "review-contradicts-confidence": ("warning", "a high-confidence fact whose review found it unsupported or its "
+                                                 "source unavailable"),
+    "stale-review": ("warning", "a fact's review older than the last_verified staleness window "
+                                "(stale_warning_days)"),
 }
 PARSE_CODE_DEFAULT = "parse-error"
+_UNSUPPORTED_VERDICTS = ("unsupported", "unavailable")
 _SEVERITY_VALUES = ("error", "warning", "off")
 _CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 
@@ -82,6 +89,7 @@ class RuleConfig:
     stale_error_days: int = 365
     min_sources_for_high: int = 2
     severity: dict[str, str] = field(default_factory=dict)  # code -> "error" | "warning" | "off"
+    review_key: str | None = DEFAULT_REVIEW_KEY  # the key of a fact's review record; None: reviews are off
 
     @classmethod
     def from_mapping(cls, settings: dict | None, source: str | None = None) -> RuleConfig:
@@ -93,6 +101,8 @@ class RuleConfig:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise SchemaError(f"rules.{name} must be a whole number of at least 0, not {value!r}", source)
                 values[name] = value
+        if "review" in settings:
+            values["review_key"] = review_key_setting(settings.pop("review"), source)
         severity = settings.pop("severity", None) or {}
         if not isinstance(severity, dict):
             raise SchemaError("rules.severity must map rule codes to error, warning or off", source)
@@ -104,7 +114,7 @@ class RuleConfig:
             checked[str(code)] = level_text
         if settings:
             raise SchemaError(f"unknown rule setting(s) {', '.join(sorted(map(str, settings)))}: known are "
-                              "stale_warning_days, stale_error_days, min_sources_for_high, severity", source)
+                              "stale_warning_days, stale_error_days, min_sources_for_high, review, severity", source)
         return cls(severity=checked, **values)
 
     @classmethod
@@ -259,9 +269,32 @@ class _Checker:
         self.check_schema()
         self.check_dates()
         self.check_facts_and_sources()
+        self.check_reviews()
         self.check_text()
         self.check_body()
         return self.problems
+
+    # -- reviews --------------------------------------------------------------------------------
+    def check_reviews(self) -> None:
+        key = self.config.review_key
+        facts = self.data.get("atomic_facts")
+        if key is None or not isinstance(facts, list):
+            return
+        window = self.config.stale_warning_days
+        for i, fact in enumerate(facts):
+            review = fact.get(key) if isinstance(fact, dict) else None
+            if not isinstance(review, dict):
+                continue
+            verdict = review.get("verdict")
+            if fact.get("confidence") == "high" and verdict in _UNSUPPORTED_VERDICTS:
+                found = "does not support it" if verdict == "unsupported" else "could not be read"
+                self.add("review-contradicts-confidence", ("atomic_facts", i, "confidence"),
+                         f"confidence is high but the review found that the source {found}: lower the confidence, "
+                         "cite a source that supports it, or move the statement to disputed_statements")
+            when = date_value(review.get("date"))
+            if when is not None and (self.today - when).days > window:
+                self.add("stale-review", ("atomic_facts", i, key, "date"),
+                         f"reviewed {(self.today - when).days} days ago, more than {window}: review it again")
 
     # -- schema ---------------------------------------------------------------------------------
     def check_schema(self) -> None:

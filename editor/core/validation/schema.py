@@ -58,6 +58,7 @@ WIDGETS = ("line", "text", "enum", "date", "bool", "int", "number", "url", "stri
 _SCHEMA_KEYS = {"$schema", "$id", "$defs", "type", "properties", "required", "items", "patternProperties",
                 "additionalProperties", "allOf", "anyOf", "oneOf", "title", "description"}
 _FILE_KEYS = {"extends", "schema", "rules"}
+DEFAULT_REVIEW_KEY = "review"  # a fact's review record (see editor.core.review.record)
 
 
 class SchemaError(CorpusEditorError):
@@ -723,6 +724,44 @@ def load_schema_file(path: str | Path) -> Schema:
     return _load_schema_file(str(path), _file_bytes(path), _file_bytes(DEFAULT_SCHEMA_PATH))
 
 
+def review_key_setting(value: Any, source: str | None = None) -> str | None:
+    """`rules.review` of a corpus schema: `{key: NAME, enabled: BOOL}` (both optional), or `false`/`off`
+    for no reviews. The key under which each fact keeps its review; None when reviews are off."""
+    if value is False or (isinstance(value, str) and value.lower() == "off"):
+        return None
+    if value is None or value is True:
+        return DEFAULT_REVIEW_KEY
+    if not isinstance(value, dict):
+        raise SchemaError(f"rules.review must be a mapping (key, enabled) or false, not {value!r}", source)
+    unknown = sorted(str(k) for k in value if k not in ("key", "enabled"))
+    if unknown:
+        raise SchemaError(f"unknown rules.review setting(s) {', '.join(unknown)}: known are key and enabled", source)
+    enabled = value.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise SchemaError(f"rules.review.enabled must be true or false, not {enabled!r}", source)
+    key = value.get("key", DEFAULT_REVIEW_KEY)
+    if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z_][\w-]*", key):
+        raise SchemaError(f"rules.review.key must be a field name (letters, digits, '_', '-'), not {key!r}", source)
+    return key if enabled else None
+
+
+def _review_property(json_schema: dict, key: str | None) -> dict:
+    """The schema with the facts' `review` property under the corpus's own key, or without it when
+    the corpus turns reviews off."""
+    try:
+        props = json_schema["properties"]["atomic_facts"]["items"]["properties"]
+    except (KeyError, TypeError):
+        return json_schema
+    if not isinstance(props, dict) or DEFAULT_REVIEW_KEY not in props or key == DEFAULT_REVIEW_KEY:
+        return json_schema
+    json_schema = copy.deepcopy(json_schema)
+    props = json_schema["properties"]["atomic_facts"]["items"]["properties"]
+    declared = props.pop(DEFAULT_REVIEW_KEY)
+    if key is not None and key not in props:
+        props[key] = declared
+    return json_schema
+
+
 @functools.lru_cache(maxsize=8)
 def _load_schema_file(path_text: str, data: bytes, default_data: bytes) -> Schema:
     path = Path(path_text)
@@ -733,6 +772,8 @@ def _load_schema_file(path_text: str, data: bytes, default_data: bytes) -> Schem
     else:
         json_schema = merge(default_json_schema(default_data), extension)
         sources = (str(DEFAULT_SCHEMA_PATH), str(path))
+    if isinstance(rules, dict) and "review" in rules and isinstance(json_schema, dict):
+        json_schema = _review_property(json_schema, review_key_setting(rules["review"], str(path)))
     if not isinstance(json_schema, dict) or not json_schema:
         raise SchemaError("the schema is empty: give `schema:` a JSON Schema or use `extends: default`",
                           str(path))

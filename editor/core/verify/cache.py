@@ -24,11 +24,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from editor.core.index.store import default_cache_dir
+from editor.core.index.store import LINKS_FILE, default_cache_dir
 from editor.core.verify.refs import Target, target_of
 from editor.core.verify.results import Check
 
-FILE_NAME = "links.sqlite"
+FILE_NAME = LINKS_FILE
 SCHEMA_VERSION = 1
 _COLUMNS = ("key", "kind", "target", "verdict", "status", "final_url", "redirects", "metadata", "mismatch",
             "detail", "checked_at", "failures", "registry")

@@ -80,7 +80,7 @@ def _number_pattern(text: str) -> re.Pattern:
     head = len(whole) % 3 or 3
     groups.append(whole[:head])
     groups += [whole[i : i + 3] for i in range(head, len(whole), 3)]
-    grouped = r"[,\u202f\u00a0 ]?".join(re.escape(g) for g in groups) if len(whole) > 4 else re.escape(whole)
+    grouped = r"[,\u202f\u00a0 ]?".join(re.escape(g) for g in groups) if len(whole) > 3 else re.escape(whole)
     tail = (r"\." + re.escape(frac) + r"0*") if frac else r"(?:\.0+)?"
     percent = r"\s?%" if text.rstrip().endswith("%") else ""
     return re.compile(rf"(?<![\w.]){grouped}{tail}{percent}(?![\d])")

@@ -131,10 +131,12 @@ class ReviewCounts:
 
 
 def review_counts(data: dict, key: str = DEFAULT_KEY) -> ReviewCounts:
+    """A fact without a confidence of its own counts with the article's."""
     facts = fact_reviews(data, key)
     unreviewed = [f for f in facts if not f.reviewed]
     dates = [f.review.date for f in facts if f.reviewed and f.review.date is not None]
-    return ReviewCounts(len(unreviewed), sum(1 for f in unreviewed if f.confidence == "high"),
+    article = data.get("confidence") if isinstance(data, dict) else None
+    return ReviewCounts(len(unreviewed), sum(1 for f in unreviewed if (f.confidence or article) == "high"),
                         min(dates).isoformat() if dates else None)
 
 
