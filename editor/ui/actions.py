@@ -47,6 +47,7 @@ class Actions:
     next_problem: QAction
     previous_problem: QAction
     bump: QAction
+    review_mode: QAction
     shortcuts: QAction
     fields: QAction
     about: QAction
@@ -91,6 +92,8 @@ def create_actions(window: QWidget) -> Actions:
         previous_problem=_action(window, "Previous Prob&lem", ["Shift+F8"]),
         bump=_action(window, "&Bump Last Verified…", ["Ctrl+Shift+B"],
                      "Set last_verified (or another date field) on the selected articles"),
+        review_mode=_action(window, "&Reviewer Mode", ["Ctrl+Shift+R"],
+                            "Review the article's facts one by one beside their sources"),
         shortcuts=_action(window, "&Keyboard Shortcuts", [QKeySequence.StandardKey.HelpContents],
                           "Every command with its keys"),
         fields=_action(window, "&Fields of This Corpus", (), "Every field of the schema in force, with its help"),

@@ -50,6 +50,7 @@ from editor.ui.form.problems_panel import ProblemsPanel
 from editor.ui.help import WindowHelp
 from editor.ui.history import HistoryStack, UndoRouter
 from editor.ui.recovery import display_path
+from editor.ui.review.mode import ReviewMode
 from editor.ui.session import ArticleSession
 from editor.ui.sessions import OpenArticles
 from editor.ui.settings import Settings
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         self.sync_hub.index_changed.connect(self._on_files_changed_outside)
         self.sync_hub.index_refresh_needed.connect(self.corpus_panel.start_refresh)
         self.help = WindowHelp(self)
+        self.review_mode = ReviewMode(self)
         self._connect()
         self._restore_settings()
         self._update_title()
@@ -235,6 +237,8 @@ class MainWindow(QMainWindow):
             self.list_actions[name] = action
         self.corpus_panel.extra_actions = [self.list_actions["new"], self.list_actions["duplicate"],
                                            self.list_actions["rename"], None, self.list_actions["delete"]]
+        review_menu = bar.addMenu("Re&view")
+        review_menu.addAction(a.review_mode)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.shortcuts)
         help_menu.addAction(a.fields)
@@ -244,7 +248,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (a.new_article, a.save, a.review, a.undo, a.redo, None, a.quick_open, a.bump):
+        for action in (a.new_article, a.save, a.review, a.undo, a.redo, None, a.quick_open, a.bump,
+                       a.review_mode):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -516,6 +521,7 @@ class MainWindow(QMainWindow):
             session.changed.connect(lambda s=session: self._on_session_changed() if s is self.session else None)
         self.form.set_session(session)
         self.body_panel.set_session(session)
+        self.review_mode.article_shown(session)
         self._show_editor_page()  # the welcome panel while no article is open
         if session is None:
             self.problems_panel.set_problems([])
@@ -566,7 +572,7 @@ class MainWindow(QMainWindow):
     def _show_editor_page(self) -> None:
         """The article's editors while one is open, else the welcome panel with a word on why."""
         if self.session is not None:
-            self.editor_stack.setCurrentWidget(self.editor_splitter)
+            self.editor_stack.setCurrentWidget(self.review_mode.page() or self.editor_splitter)
             return
         if self.root is None:
             status = "Open a folder of articles to start."
@@ -797,7 +803,7 @@ class MainWindow(QMainWindow):
         the window's focus chain would put them last; the window orders panels itself instead.
         """
         panels = (self.corpus_panel, self.corpus_problems, self.welcome, self.form, self.problems_panel,
-                  self.body_panel)
+                  self.body_panel, self.review_mode.panel)
         groups: list[list[QWidget]] = [[] for _ in panels]
         widget = self.nextInFocusChain()
         while widget is not None and widget is not self:
@@ -992,6 +998,7 @@ class MainWindow(QMainWindow):
         if not self.close_all_articles():  # asks once for every article with unsaved changes
             event.ignore()
             return
+        self.review_mode.close()
         self.sync_hub.close()  # a normal close: stop watching, drop the crash journal
         self.save_settings()
         self.undo_router.close()

@@ -7,6 +7,7 @@ point QSettings at a temporary folder before anything is read.
 
 from __future__ import annotations
 
+import getpass
 import os
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -60,9 +61,36 @@ class Settings:
         recent = [path] + [p for p in self.recent_corpora() if p != path]
         self._s.setValue("corpora/recent", recent[:MAX_RECENT])
 
+    # -- reviewing ------------------------------------------------------------------------------
+    def reviewer_name(self) -> str:
+        """The name written as `by` in review records; "" until the user has given one."""
+        value = self._s.value("review/name", "")
+        return str(value).strip() if value else ""
+
+    def set_reviewer_name(self, name: str) -> None:
+        self._s.setValue("review/name", name.strip())
+
     def file_name(self) -> str:
         """The file the settings are kept in."""
         return self._s.fileName()
 
     def sync(self) -> None:
         self._s.sync()
+
+
+def system_user_name() -> str:
+    """The user's full name from the system (the GECOS field), else the login name: the first guess
+    for a reviewer's name."""
+    try:
+        import pwd
+
+        entry = pwd.getpwuid(os.getuid())
+        full = entry.pw_gecos.split(",", 1)[0].strip()
+        if full:
+            return full
+        return entry.pw_name
+    except (ImportError, KeyError, OSError, AttributeError):
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError, ImportError):
+            return ""

@@ -81,6 +81,15 @@ def warning_color() -> QColor:
     return stale_color()
 
 
+def ok_color() -> QColor:
+    return QColor("#7ee787") if is_dark() else QColor("#1b7a34")
+
+
+def mark_colors() -> tuple[QColor, QColor]:
+    """(background, text) of a term marked in a source's text: a highlighter's yellow in both schemes."""
+    return (QColor("#6b5a12"), QColor("#fff4c2")) if is_dark() else (QColor("#ffe58a"), QColor("#1f1a00"))
+
+
 def muted_color() -> QColor:
     return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 

@@ -164,3 +164,74 @@ def _mappings(value: Any) -> Iterator[tuple[int, dict]]:
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 yield i, item
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """The source a fact cites, as the article lists it: the fact's own `source_url` / `source_doi`
+    (or the source named by `source_ref`), with the listed source's title, type and year when one of
+    `primary_sources` / `secondary_sources` matches (same key, or the id `source_ref` names)."""
+
+    field: str | None  # the fact's field that cites it (`atomic_facts[2].source_url`), None for a bare source_ref
+    text: str | None  # the URL or DOI as written
+    target: Target | None
+    title: str | None = None
+    type: str | None = None
+    year: Any = None
+    listed_at: str | None = None  # `primary_sources[1]` when the article lists it
+
+    @property
+    def url(self) -> str | None:
+        """An address a browser can open: the URL, or the DOI's resolver address."""
+        if self.target is None:
+            return None
+        if self.target.kind == DOI:
+            return "https://doi.org/" + self.target.value
+        if self.target.kind == ARXIV:
+            return "https://arxiv.org/abs/" + self.target.value
+        return self.target.value if self.target.kind == URL else None
+
+
+def cited_source(data: dict, index: int) -> CitedSource | None:
+    """The source fact `index` of `atomic_facts` cites, or None when it cites nothing."""
+    facts = data.get("atomic_facts") if isinstance(data, dict) else None
+    if not isinstance(facts, list) or not 0 <= index < len(facts) or not isinstance(facts[index], dict):
+        return None
+    fact = facts[index]
+    listed: list[tuple[str, dict]] = [(f"{name}[{i}]", source) for name in SOURCE_LISTS
+                                      for i, source in _mappings(data.get(name))]
+    field = text = target = None
+    for name in FACT_FIELDS:
+        value = fact.get(name)
+        if isinstance(value, str) and value.strip():
+            field, text = f"atomic_facts[{index}].{name}", value.strip()
+            target = classify(value, doi_field=name == "source_doi")
+            break
+    match = None
+    ref = fact.get("source_ref")
+    if isinstance(ref, str) and ref.strip():
+        match = next(((at, s) for at, s in listed if str(s.get("id", "")).strip() == ref.strip()), None)
+    if match is None and target is not None:
+        for at, source in listed:
+            keys = {classify(source[n], doi_field=n == "doi").key for n in SOURCE_FIELDS
+                    if isinstance(source.get(n), str) and source[n].strip()}
+            if target.key in keys:
+                match = (at, source)
+                break
+    if match is not None and target is None:
+        at, source = match
+        for name in SOURCE_FIELDS:
+            value = source.get(name)
+            if isinstance(value, str) and value.strip():
+                field, text, target = f"{at}.{name}", value.strip(), classify(value, doi_field=name == "doi")
+                break
+    if target is None and match is None:
+        title = fact.get("source_title")
+        return CitedSource(None, None, None, title if isinstance(title, str) else None) if title else None
+    if match is None:
+        title = fact.get("source_title")
+        return CitedSource(field, text, target, title if isinstance(title, str) else None)
+    at, source = match
+    title = source.get("title") if isinstance(source.get("title"), str) else fact.get("source_title")
+    kind = source.get("type") if isinstance(source.get("type"), str) else None
+    return CitedSource(field, text, target, title, kind, source.get("year"), at)
