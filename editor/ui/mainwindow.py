@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
         else:
             self.form.set_schema(self.schema)
             self.schema_label.hide()
-        self.corpus_panel.model.stale_days = self.rule_config.stale_warning_days
+        self.corpus_panel.set_stale_days(self.rule_config.stale_warning_days)
         self._show_jump_actions()
 
     def _show_jump_actions(self) -> None:

@@ -16,9 +16,11 @@ from PySide6.QtGui import QFont
 from editor.ui import theme
 from editor.ui.corpus.rows import DEFAULT_STALE_DAYS, CorpusRow
 
-COLUMNS = ("ID", "Title", "Category", "Confidence", "Last verified", "Problems")
-HEADERS = ("ID", "Title", "Category", "Conf.", "Verified", "Problems")
-COL_ID, COL_TITLE, COL_CATEGORY, COL_CONFIDENCE, COL_VERIFIED, COL_PROBLEMS = range(len(COLUMNS))
+COLUMNS = ("ID", "Title", "Category", "Confidence", "Last verified", "Problems", "Review")
+HEADERS = ("ID", "Title", "Category", "Conf.", "Verified", "Problems", "Review")
+COL_ID, COL_TITLE, COL_CATEGORY, COL_CONFIDENCE, COL_VERIFIED, COL_PROBLEMS, COL_REVIEW = range(len(COLUMNS))
+# the review filter's choices
+REVIEW_ANY, REVIEW_QUEUE, REVIEW_UNREVIEWED, REVIEW_LINKS, REVIEW_OLD = "", "queue", "unreviewed", "links", "old"
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -26,6 +28,21 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 _ANY = (QModelIndex(), QPersistentModelIndex())
+
+
+def review_text(row: CorpusRow, today: dt.date) -> str:
+    """What the Review column's tooltip and accessible text say."""
+    parts = []
+    if row.broken:
+        parts.append(f"{row.broken} broken source{'s' if row.broken != 1 else ''}")
+    if row.blocked:
+        parts.append(f"{row.blocked} blocked source{'s' if row.blocked != 1 else ''}")
+    if row.unreviewed:
+        high = f" ({row.high_unreviewed} of high confidence)" if row.high_unreviewed else ""
+        parts.append(f"{row.unreviewed} fact{'s' if row.unreviewed != 1 else ''} unreviewed{high}")
+    if row.oldest_review:
+        parts.append(f"oldest review {row.review_age_days(today)} days ago ({row.oldest_review.isoformat()})")
+    return ", ".join(parts)
 
 
 def problem_text(row: CorpusRow) -> str:
@@ -337,6 +354,10 @@ class CorpusTableModel(QAbstractTableModel):
                 return theme.error_color()
             if col == COL_PROBLEMS and row.warnings:
                 return theme.warning_color()
+            if col == COL_REVIEW and row.broken:
+                return theme.error_color()
+            if col == COL_REVIEW and (row.blocked or row.high_unreviewed):
+                return theme.warning_color()
             return None
         if role == Qt.ItemDataRole.FontRole and row.path in self._dirty:
             if self._bold is None:
@@ -344,6 +365,8 @@ class CorpusTableModel(QAbstractTableModel):
                 self._bold.setBold(True)
             return self._bold
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if col == COL_REVIEW:
+                return f"{COLUMNS[col]}: {review_text(row, self.today) or 'nothing to review'}"
             text = problem_text(row) or "none" if col == COL_PROBLEMS else self._display(row, col)
             return f"{COLUMNS[col]}: {text}"
         return None
@@ -373,9 +396,18 @@ class CorpusTableModel(QAbstractTableModel):
             if row.warnings:
                 parts.append(f"⚠ {row.warnings}")
             return "  ".join(parts)
+        if col == COL_REVIEW:
+            parts = []  # compact: ⛓ sources broken or blocked, ○ facts without a verdict
+            if row.broken or row.blocked:
+                parts.append(f"⛓ {row.broken + row.blocked}")
+            if row.unreviewed:
+                parts.append(f"○ {row.unreviewed}")
+            return "  ".join(parts)
         return ""
 
     def _tooltip(self, row: CorpusRow, col: int) -> str | None:
+        if col == COL_REVIEW:
+            return review_text(row, self.today) or "every fact has a recent review, every source answers"
         if col == COL_PROBLEMS:
             return problem_text(row) or "no problems"
         if col == COL_VERIFIED and self.is_stale(row):
@@ -400,6 +432,8 @@ class CorpusTableModel(QAbstractTableModel):
             return row.last_verified.isoformat() if row.last_verified else ""
         if col == COL_PROBLEMS:
             return row.errors * 100000 + row.warnings
+        if col == COL_REVIEW:  # ascending: the most needed first
+            return row.need_key()
         if col == COL_TITLE:  # files that are not articles go last
             return ("1" if row.kind in ("other", "group") else "0") + (
                 row.title or row.path.rsplit("/", 1)[-1]).casefold()
@@ -417,14 +451,18 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         self.confidence = ""
         self.stale_only = False
         self.errors_only = False
+        self.review = REVIEW_ANY
         self.search_text = ""
         self.search_paths: set[str] | None = None
         self.problem_code = ""  # only articles with a problem of this rule (the index's answer below)
         self.problem_paths: set[str] = set()
 
     def set_filters(self, *, category: str | None = None, confidence: str | None = None,
-                    stale_only: bool | None = None, errors_only: bool | None = None) -> None:
+                    stale_only: bool | None = None, errors_only: bool | None = None,
+                    review: str | None = None) -> None:
         self.beginFilterChange()
+        if review is not None:
+            self.review = review
         if category is not None:
             self.category = category
         if confidence is not None:
@@ -462,11 +500,27 @@ class CorpusFilterProxy(QSortFilterProxyModel):
             return False
         if self.problem_code and row.path not in self.problem_paths:
             return False
+        if self.review and not self._review_accepts(model, row):
+            return False
         if self.search_text:
             in_text = self.search_text in row.search_text()
             if self.search_paths is not None:
                 return in_text or row.path in self.search_paths
             return in_text
+        return True
+
+    def _review_accepts(self, model: CorpusTableModel, row: CorpusRow) -> bool:
+        if not row.is_article:
+            return False
+        if self.review == REVIEW_QUEUE:
+            return row.needs_review(model.today, model.stale_days)
+        if self.review == REVIEW_UNREVIEWED:
+            return row.unreviewed > 0
+        if self.review == REVIEW_LINKS:
+            return bool(row.broken or row.blocked)
+        if self.review == REVIEW_OLD:
+            age = row.review_age_days(model.today)
+            return age is not None and age > model.stale_days
         return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -29,9 +29,15 @@ from editor.ui.corpus.model import (
     COL_CONFIDENCE,
     COL_ID,
     COL_PROBLEMS,
+    COL_REVIEW,
     COL_TITLE,
     COL_VERIFIED,
     PATH_ROLE,
+    REVIEW_ANY,
+    REVIEW_LINKS,
+    REVIEW_OLD,
+    REVIEW_QUEUE,
+    REVIEW_UNREVIEWED,
     CorpusFilterProxy,
     CorpusTableModel,
 )
@@ -118,6 +124,17 @@ class CorpusPanel(QWidget):
         self.problem.addItem(ANY_PROBLEM, "")
         self.problem.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.problem.setMinimumContentsLength(10)
+        self.review = QComboBox()
+        self.review.setAccessibleName("Review filter")
+        # a narrow list must not be widened by the longest choice
+        self.review.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.review.setMinimumContentsLength(8)
+        self.review.setToolTip("Articles by review state; the review queue puts the most needed first: broken "
+                               "sources, then unreviewed high-confidence facts, then the oldest reviews")
+        for text, value in (("Any review state", REVIEW_ANY), ("Review queue (most needed first)", REVIEW_QUEUE),
+                            ("Facts unreviewed", REVIEW_UNREVIEWED), ("Sources broken / blocked", REVIEW_LINKS),
+                            (f"Reviewed more than {stale_days} days ago", REVIEW_OLD)):
+            self.review.addItem(text, value)
         category_label = QLabel("Cate&gory:")
         category_label.setBuddy(self.category)
         confidence_label = QLabel("Con&fidence:")
@@ -165,7 +182,7 @@ class CorpusPanel(QWidget):
         header.viewport().installEventFilter(self)
         header.sectionResized.connect(self._section_resized)
         for col, width in ((COL_ID, 110), (COL_CATEGORY, 80), (COL_CONFIDENCE, 60), (COL_VERIFIED, 90),
-                           (COL_PROBLEMS, 70)):
+                           (COL_PROBLEMS, 70), (COL_REVIEW, 64)):
             header.resizeSection(col, width)
         self.table.viewport().installEventFilter(self)
         self._fit_timer = QTimer(self)
@@ -188,6 +205,7 @@ class CorpusPanel(QWidget):
         filters2.addWidget(self.stale)
         filters2.addWidget(self.errors)
         filters2.addWidget(self.problem)
+        filters2.addWidget(self.review)
         filters2.addStretch(1)
         filters2.addWidget(self.status)
         search_row = QHBoxLayout()
@@ -215,6 +233,7 @@ class CorpusPanel(QWidget):
         self.stale.toggled.connect(self._filters_changed)
         self.errors.toggled.connect(self._filters_changed)
         self.problem.currentIndexChanged.connect(self._problem_changed)
+        self.review.currentIndexChanged.connect(self._filters_changed)
         # one click opens; Ctrl/Shift+click only selects (several articles for a batch action)
         self.table.clicked.connect(self._clicked)
         self.table.doubleClicked.connect(lambda index: self._activate(index.data(PATH_ROLE)))
@@ -367,7 +386,10 @@ class CorpusPanel(QWidget):
         confidence = self.confidence.currentText()
         self.proxy.set_filters(category="" if category == ALL_CATEGORIES else category,
                                confidence="" if confidence == ANY_CONFIDENCE else confidence,
-                               stale_only=self.stale.isChecked(), errors_only=self.errors.isChecked())
+                               stale_only=self.stale.isChecked(), errors_only=self.errors.isChecked(),
+                               review=self.review.currentData() or REVIEW_ANY)
+        if self.review.currentData() == REVIEW_QUEUE:
+            self.table.sortByColumn(COL_REVIEW, Qt.SortOrder.AscendingOrder)
         self._update_status()
 
     # -- the problem filter ---------------------------------------------------------------------------
@@ -442,9 +464,13 @@ class CorpusPanel(QWidget):
                   COL_CATEGORY: widest((r.category for r in rows), "Cat."),
                   COL_CONFIDENCE: widest((r.confidence for r in rows), "Conf."),
                   COL_VERIFIED: widest(["2026-12-31"], "Verified"),
-                  COL_PROBLEMS: widest(problems, "\u2716 99")}
+                  COL_PROBLEMS: widest(problems, "\u2716 99"),
+                  COL_REVIEW: widest([self.model._display(r, COL_REVIEW) for r in rows if r.unreviewed or r.broken
+                                      or r.blocked], "Review")}
         room = max(self.table.viewport().width(), 200)
         room -= wanted[COL_CONFIDENCE] + wanted[COL_VERIFIED] + wanted[COL_PROBLEMS]
+        if not self.table.isColumnHidden(COL_REVIEW):
+            room -= wanted[COL_REVIEW]
         room -= max(self.TITLE_MIN, int(room * self.TITLE_SHARE))  # a title of a few words stays readable
         if wanted[COL_ID] + wanted[COL_CATEGORY] > room:
             wanted[COL_CATEGORY] = max(fm.horizontalAdvance("Cat.") + pad,
@@ -496,6 +522,13 @@ class CorpusPanel(QWidget):
         header = self.table.horizontalHeader()
         for logical in range(header.count()):
             header.moveSection(header.visualIndex(logical), logical)
+
+    def set_stale_days(self, days: int) -> None:
+        """The corpus's staleness window (rules.stale_warning_days): stale articles and old reviews."""
+        self.model.stale_days = days
+        self.stale.setToolTip(f"Only articles not verified for more than {days} days")
+        self.review.setItemText(self.review.findData(REVIEW_OLD), f"Reviewed more than {days} days ago")
+        self._filters_changed()
 
     def apply_search(self) -> None:
         self._search_timer.stop()

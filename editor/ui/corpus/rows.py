@@ -29,6 +29,25 @@ class CorpusRow:
     kind: str = "article"
     message: str = ""
     extra: dict = field(default_factory=dict)
+    unreviewed: int = 0  # facts without a review verdict
+    high_unreviewed: int = 0  # of which high-confidence ones
+    oldest_review: dt.date | None = None
+    broken: int = 0  # cited sources the link cache last found broken
+    blocked: int = 0  # ... or blocked
+
+    def review_age_days(self, today: dt.date) -> int | None:
+        return (today - self.oldest_review).days if self.oldest_review else None
+
+    def needs_review(self, today: dt.date, days: int = DEFAULT_STALE_DAYS) -> bool:
+        """A broken or blocked source, a fact without a verdict, or a review older than `days`."""
+        age = self.review_age_days(today)
+        return bool(self.broken or self.blocked or self.unreviewed or (age is not None and age > days))
+
+    def need_key(self) -> tuple:
+        """The review queue's order: broken sources first, then unreviewed high-confidence facts, then
+        the oldest reviews (then blocked sources and any unreviewed fact)."""
+        return (-self.broken, -self.high_unreviewed, self.oldest_review or dt.date.max, -self.blocked,
+                -self.unreviewed)
 
     @property
     def is_article(self) -> bool:
@@ -112,7 +131,8 @@ def _from_index_row(entry: Any, root: str | None) -> CorpusRow:
         kind = "article"
     lv = entry.last_verified
     return CorpusRow(path, entry.id or "", entry.title or "", entry.category or "", entry.confidence or "",
-                     _date(lv), lv or "", entry.errors or 0, entry.warnings or 0, kind, error or "")
+                     _date(lv), lv or "", entry.errors or 0, entry.warnings or 0, kind, error or "", {},
+                     entry.unreviewed, entry.high_unreviewed, _date(entry.oldest_review), entry.broken, entry.blocked)
 
 
 def row_from_index(entry: Any, root: str | None = None) -> CorpusRow:

@@ -154,9 +154,10 @@ class ReviewPanel(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 4)
         self.splitter.setHandleWidth(8)
-        queue_box.setMinimumWidth(180)
-        scroll.setMinimumWidth(320)
-        self.source_view.setMinimumWidth(280)
+        # small enough that the editor area, this panel being one of its pages, still fits beside the list
+        queue_box.setMinimumWidth(140)
+        scroll.setMinimumWidth(240)
+        self.source_view.setMinimumWidth(200)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
