@@ -190,7 +190,102 @@ def bench_startup(folder: Path, n: int, cache: Path) -> None:
     search_ms = (time.perf_counter() - started) * 1000
     print(f"stale filter over {panel.model.rowCount()} rows: {stale_ms:.0f} ms; full-text search "
           f"'photosynthesis' ({panel.proxy.rowCount()} hits): {search_ms:.0f} ms")
+    panel.search.setText("")
+    panel.apply_search()
+    started = time.perf_counter()
+    panel.review.setCurrentIndex(panel.review.findData("queue"))
+    queue_ms = (time.perf_counter() - started) * 1000
+    queued = panel.proxy.rowCount()
+    started = time.perf_counter()
+    panel.review.setCurrentIndex(panel.review.findData("links"))
+    links_ms = (time.perf_counter() - started) * 1000
+    print(f"review queue filter and sort by need over {panel.model.rowCount()} rows: {queue_ms:.0f} ms ({queued} "
+          f"articles); sources broken / blocked filter: {links_ms:.0f} ms")
     dispose(warm)
+
+
+def bench_reviewer(tmp: Path) -> None:
+    """Reviewer mode while source pages load: a 10 ms heartbeat on the GUI thread, the longest gap between
+    two beats while 12 facts are stepped through and their 250 KB pages fetched (from a loopback server
+    answering in 150 ms), their text extracted, marked and shown; against the same heartbeat idle."""
+    from editor.core.verify.settings import CheckSettings
+    from editor.ui.mainwindow import MainWindow
+    from editor.ui.settings import Settings
+    from tests.core.verify.loopback import LoopbackServer, Reply
+
+    paragraph = ("<p>NIST SP 800-57 rates a 2048-bit RSA modulus at about 112 bits of security strength; the "
+                 "table lists 3072-bit moduli at 128 bits, and symmetric keys for comparison.</p>\n")
+    page = ("<html><head><title>Key management</title><script>var x = 1;</script></head><body><main>"
+            + paragraph * 1400 + "</main></body></html>").encode()
+    count = 12
+    server = LoopbackServer("127.0.0.1", {f"/page{i}": Reply(200, {"Content-Type": "text/html"}, page, delay=0.15)
+                                          for i in range(count)})
+    root = tmp / "review-corpus"
+    root.mkdir()
+    facts = "".join(f"  - id: af-{i}\n    statement: >-\n      NIST SP 800-57 ({2020 + i % 3}) rates a 2048-bit RSA "
+                    f"modulus at about 112 bits of security strength.\n    source_url: {server.url(f'/page{i}')}\n"
+                    f"    confidence: high\n" for i in range(count))
+    path = root / "review.md"
+    path.write_text(f"---\nid: bench\ntitle: Review bench\ncategory: test\nlanguage: en\nconfidence: high\n"
+                    f"last_verified: '2026-11-01'\natomic_facts:\n{facts}---\n## TL;DR\nx\n")
+    window = MainWindow(Settings(), cache_dir=str(tmp / "review-cache" / "index"), remember=False)
+    window.resize(1400, 900)
+    window.show()
+    window.open_corpus(str(root), str(path))
+    app = QApplication.instance()
+    wait_until(lambda: window.session is not None, 10.0)
+    panel = window.review_mode.panel
+    panel.check_settings = CheckSettings(host_interval=0.0)
+    window.actions.review_mode.trigger()
+
+    def heartbeat(seconds: float, step=None) -> list[float]:
+        gaps, last = [], [time.perf_counter()]
+
+        def beat():
+            now = time.perf_counter()
+            gaps.append((now - last[0]) * 1000)
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(beat)
+        timer.start()
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if step is not None:
+                step()
+            app.processEvents()
+            time.sleep(0.002)
+        timer.stop()
+        return gaps
+
+    idle = heartbeat(1.0)
+    shown = []
+    state = {"next": 0, "at": 0.0}
+
+    def step():
+        view = panel.source_view
+        now = time.perf_counter()
+        if view.page is not None and view.page.ok and view.url not in shown:
+            shown.append(view.url)
+        if state["next"] < count and (view.page is not None or now - state["at"] > 3.0):
+            panel.select_fact(state["next"])
+            panel.load_source_text()
+            state["next"] += 1
+            state["at"] = now
+
+    started = time.perf_counter()
+    busy = heartbeat(8.0, step)
+    busy_time = time.perf_counter() - started
+    print(f"reviewer mode, GUI thread heartbeat idle: {ms(idle)}")
+    print(f"reviewer mode while {len(shown)} pages of {len(page) // 1024} KB load and show "
+          f"({panel.source_view.measure.text()}, {len(panel.source_view.marked_texts())} marks): {ms(busy)}; "
+          f"longest gap {max(busy) / max(idle):.1f}x the idle one ({busy_time:.1f} s)")
+    panel.stop_jobs()
+    window.session and setattr(window, "ask_unsaved", lambda s: "discard")
+    window.close()
+    dispose(window)
+    server.close()
 
 
 def main() -> int:
@@ -204,6 +299,7 @@ def main() -> int:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
         create_app([])
         bench_preview_and_typing(Path(tmp))
+        bench_reviewer(Path(tmp))
         if not args.skip_corpus:
             folder = Path(args.folder) / f"n{args.n}"
             bench_startup(folder / "corpus", args.n, Path(args.folder) / f"n{args.n}-cache")

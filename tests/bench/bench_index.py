@@ -22,6 +22,7 @@ naive; at 50,000 articles warm < 1.5 s and cold < 20 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -80,6 +81,55 @@ def run_list(folder: Path, cache: Path, *extra: str) -> tuple[float, list]:
     return seconds, json.loads(result.stdout)
 
 
+def review_filters(corpus: Path, cache: Path) -> None:
+    """The review columns in this process: rows without a link cache (the baseline), with 2% of the cited
+    sources broken and 1% blocked in it (joined at query time), `--where` on review state, and the
+    window's review queue (filter and sort of the rows in memory)."""
+    import datetime as dt
+    import sqlite3
+
+    from editor.core.index.store import CorpusIndex
+    from editor.core.verify.cache import LinkCache
+    from editor.core.verify.results import Check
+    from editor.ui.corpus.rows import row_from_index
+
+    def timed(function, runs: int = 3):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            result = function()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times), result
+
+    index = CorpusIndex(corpus, cache / "corpus-editor" / "index")
+    try:
+        index.refresh()
+        base, rows = timed(index.rows)
+        keys = [k for (k,) in sqlite3.connect(index.db_path).execute("SELECT DISTINCT key FROM cites ORDER BY key")]
+        with LinkCache(index.links_path) as links:
+            for i, key in enumerate(keys):
+                if i % 50 == 0 or i % 100 == 1:
+                    links.put(Check(key, "url", key, "broken" if i % 50 == 0 else "blocked", "test"))
+        joined, rows = timed(index.rows)
+        broken, hits = timed(lambda: index.rows(where="broken>0"))
+        unreviewed, _ = timed(lambda: index.rows(where="unreviewed>0"))
+        today = dt.date.today()
+        corpus_rows = [row_from_index(r, str(corpus)) for r in rows]
+        queue, ordered = timed(lambda: sorted((r for r in corpus_rows if r.needs_review(today, 180)),
+                                              key=lambda r: r.need_key()))
+    finally:
+        index.close()
+        with contextlib.suppress(OSError):
+            Path(index.links_path).unlink()
+    print(f"rows, no link cache (baseline):   {base:8.3f} s  ({len(rows):,} rows)")
+    print(f"rows, link cache joined:          {joined:8.3f} s  {joined / base:5.2f}x the baseline "
+          f"({len(keys):,} cited sources, {sum(r.broken > 0 for r in rows):,} articles with a broken one)")
+    print(f"rows --where broken>0:            {broken:8.3f} s  ({len(hits):,} rows)")
+    print(f"rows --where unreviewed>0:        {unreviewed:8.3f} s")
+    print(f"review queue, in memory:          {queue:8.3f} s  {queue / base:5.2f}x the baseline "
+          f"({len(ordered):,} articles need a review)")
+
+
 def maxrss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: kilobytes
 
@@ -128,6 +178,8 @@ def main() -> int:
         one = next(p for p in sorted(corpus.rglob("*.md")) if "broken" not in p.parts)
         os.utime(one, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns + 10**9))
         touched, _ = run_list(corpus, cache)
+
+        review_filters(corpus, cache)
 
         naive, loaded, measured = naive_load(corpus, args.naive_sample)
         naive_rss = maxrss_mb(resource.RUSAGE_SELF)

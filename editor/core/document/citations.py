@@ -10,6 +10,7 @@ other value (`ftp:`, `file:`, `javascript:`, a bare word) is of kind `other` and
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -126,10 +127,18 @@ def cited_keys(data: dict) -> list[str]:
     cites, each once: what the index joins with the link cache to count broken and blocked sources."""
     keys: dict[str, None] = {}
     for _field, value, doi_field, _title, _year in cited_values(data)[0]:
-        target = classify(value, doi_field=doi_field)
-        if target.kind != OTHER:
-            keys.setdefault(target.key)
+        key = _key_of(value, doi_field) if isinstance(value, str) else None
+        if key is not None:
+            keys.setdefault(key)
     return list(keys)
+
+
+@functools.lru_cache(maxsize=65536)
+def _key_of(value: str, doi_field: bool) -> str | None:
+    """The cache key of a cited text, None when nothing would be checked (many articles cite the same
+    addresses: an index scan classifies each once)."""
+    target = classify(value, doi_field=doi_field)
+    return None if target.kind == OTHER else target.key
 
 
 def cited_values(data: dict) -> tuple[list[tuple[str, Any, bool, str | None, int | None]],

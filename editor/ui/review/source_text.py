@@ -4,7 +4,9 @@ open in the browser, copy the URL, use the selected passage as the quote."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
+import bisect
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,7 +24,8 @@ from editor.core.verify.terms import TermMatches
 from editor.ui import theme
 
 MAX_SHOWN = 300_000  # characters of a page shown (a 5 MB page would cost the GUI thread a layout)
-MAX_MARKS = 3000
+CHUNK = 16_000  # characters put into the view at a time: a long page is filled in steps of a few ms
+MARK_MARGIN = 4_000  # characters around the visible part whose terms are marked too (smooth scrolling)
 
 
 class SourceTextView(QWidget):
@@ -36,6 +39,12 @@ class SourceTextView(QWidget):
         self.url: str | None = None
         self.page: PageText | None = None
         self.matches: TermMatches | None = None
+        self._pending = ""  # text still to be put into the view
+        self._scroll_to: int | None = None  # the first match, shown once the view holds it
+        self._starts: list[int] = []  # start of each match, for finding the visible ones
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._fill_step)
         self.title = QLabel("Source text")
         self.title.setStyleSheet("font-weight: 600;")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -87,6 +96,7 @@ class SourceTextView(QWidget):
         self.quote_button.clicked.connect(self.use_selection)
         self.text.selectionChanged.connect(self._selection_changed)
         self.open_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.text.verticalScrollBar().valueChanged.connect(self._update_marks)
 
     # -- state ----------------------------------------------------------------------------------
     def set_url(self, url: str | None) -> None:
@@ -94,6 +104,7 @@ class SourceTextView(QWidget):
         self.url = url
         self.page = None
         self.matches = None
+        self._stop_filling()
         self.text.clear()
         self.measure.clear()
         self.title.setText("Source text")
@@ -126,37 +137,89 @@ class SourceTextView(QWidget):
         cut = len(page.text) > MAX_SHOWN or page.truncated
         self.status.setText("The page is long: its start is shown." if cut else "")
         self.status.setVisible(cut)
-        self.text.setPlainText(shown)
-        self._mark(matches, len(shown))
         if matches is not None:
             self.measure.setText(matches.summary())
             missing = matches.missing
             self.measure.setToolTip("Not found: " + ", ".join(missing) if missing else "Every key term is on the page")
-        self.text.moveCursor(QTextCursor.MoveOperation.Start)
+        self._starts = [start for start, _end, _term in matches.spans] if matches is not None else []
         first = matches.spans[0][0] if matches and matches.spans else None
-        if first is not None and first < len(shown):
+        self._scroll_to = first if first is not None and first < len(shown) else None
+        self._stop_filling()
+        self.text.setExtraSelections([])
+        cut_at = self._chunk_end(shown, 0)
+        self.text.setPlainText(shown[:cut_at])
+        self._pending = shown[cut_at:]
+        self._after_fill()
+        if self._pending:
+            self._fill_timer.start()
+
+    @staticmethod
+    def _chunk_end(text: str, start: int) -> int:
+        end = start + CHUNK
+        if end >= len(text):
+            return len(text)
+        newline = text.rfind("\n", start, end)
+        return newline + 1 if newline > start else end
+
+    def _fill_step(self) -> None:
+        """Put the next piece of a long page into the view (one step per pass of the event loop)."""
+        if not self._pending:
+            self._fill_timer.stop()
+            return
+        cut = self._chunk_end(self._pending, 0)
+        piece, self._pending = self._pending[:cut], self._pending[cut:]
+        cursor = QTextCursor(self.text.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(piece)
+        if not self._pending:
+            self._fill_timer.stop()
+        self._after_fill()
+
+    def _after_fill(self) -> None:
+        loaded = self.text.document().characterCount() - 1
+        if self._scroll_to is not None and self._scroll_to < loaded:
             cursor = self.text.textCursor()
-            cursor.setPosition(first)
+            cursor.setPosition(self._scroll_to)
             self.text.setTextCursor(cursor)
             self.text.centerCursor()
+            self._scroll_to = None
+        elif self._scroll_to is None and loaded <= CHUNK:
+            self.text.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_marks()
+
+    def _stop_filling(self) -> None:
+        self._fill_timer.stop()
+        self._pending = ""
+
+    @property
+    def filling(self) -> bool:
+        return bool(self._pending)
 
     def show_problem(self, text: str) -> None:
         self.set_loading(False)
         self.status.setText(text)
         self.status.show()
 
-    def _mark(self, matches: TermMatches | None, limit: int) -> None:
-        if matches is None:
+    def _update_marks(self, *_args) -> None:
+        """Mark the key terms in and around the visible part (marking every hit of a long page at once
+        would hold the GUI thread for hundreds of milliseconds)."""
+        matches = self.matches
+        if matches is None or not self._starts:
             self.text.setExtraSelections([])
             return
+        first = self.text.firstVisibleBlock().position()
+        bottom = self.text.cursorForPosition(self.text.viewport().rect().bottomRight()).position()
+        loaded = self.text.document().characterCount() - 1
+        low, high = max(0, first - MARK_MARGIN), min(loaded, bottom + MARK_MARGIN)
         background, foreground = theme.mark_colors()
         fmt = QTextCharFormat()
         fmt.setBackground(background)
         fmt.setForeground(foreground)
-        selections = []
         document = self.text.document()
-        for start, end, _term in matches.spans[:MAX_MARKS]:
-            if end > limit:
+        selections = []
+        for i in range(bisect.bisect_left(self._starts, low), bisect.bisect_right(self._starts, high)):
+            start, end, _term = matches.spans[i]
+            if end > loaded:
                 break
             selection = QTextEdit.ExtraSelection()
             cursor = QTextCursor(document)
@@ -168,6 +231,7 @@ class SourceTextView(QWidget):
         self.text.setExtraSelections(selections)
 
     def marked_texts(self) -> list[str]:
+        """The terms marked now (those in and around the visible part)."""
         return [s.cursor.selectedText() for s in self.text.extraSelections()]
 
     # -- actions --------------------------------------------------------------------------------
