@@ -190,6 +190,7 @@ class CorpusPanel(QWidget):
         self._fit_timer.setInterval(50)
         self._fit_timer.timeout.connect(lambda: self.user_sized or self.fit_columns())
         self.extra_actions: list = []  # the window's file actions, offered in the context menu
+        self.table.setColumnHidden(COL_REVIEW, True)  # shown while a review filter is on: the list is narrow
 
         self.bump_action = QAction("&Bump last verified…", self)
         self.bump_action.setToolTip("Set a date field (last_verified by default) on the selected articles")
@@ -388,6 +389,10 @@ class CorpusPanel(QWidget):
                                confidence="" if confidence == ANY_CONFIDENCE else confidence,
                                stale_only=self.stale.isChecked(), errors_only=self.errors.isChecked(),
                                review=self.review.currentData() or REVIEW_ANY)
+        reviewing = bool(self.review.currentData())
+        self.table.setColumnHidden(COL_REVIEW, not reviewing)
+        self.table.setColumnHidden(COL_CATEGORY, reviewing)  # room for the Review column in a narrow list
+        self._fit_timer.start()
         if self.review.currentData() == REVIEW_QUEUE:
             self.table.sortByColumn(COL_REVIEW, Qt.SortOrder.AscendingOrder)
         self._update_status()
