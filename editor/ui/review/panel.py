@@ -243,7 +243,7 @@ class ReviewPanel(QWidget):
         self.quote.setAccessibleName("Quote")
         self.quote.setPlaceholderText("Select a passage in the source text and press Use as quote, or type it")
         self.quote.setTabChangesFocus(True)
-        self.quote.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.quote.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         quote_label.setBuddy(self.quote)
         note_label = QLabel("N&ote:")
         self.note = QLineEdit()
@@ -549,6 +549,8 @@ class ReviewPanel(QWidget):
         self.status_message.emit(f"{fact.id or 'Fact'}: {verdict}")
         if verdict != records.UNSUPPORTED:
             self._advance(fact.index)
+        else:  # the follow-ups sit below the verdict: bring them into view on a small screen
+            QTimer.singleShot(0, lambda: self.fact_scroll.ensureWidgetVisible(self.followups, 0, 8))
         return True
 
     def _advance(self, done_index: int) -> None:
