@@ -228,6 +228,33 @@ def bench_reviewer(tmp: Path) -> None:
     path = root / "review.md"
     path.write_text(f"---\nid: bench\ntitle: Review bench\ncategory: test\nlanguage: en\nconfidence: high\n"
                     f"last_verified: '2026-11-01'\natomic_facts:\n{facts}---\n## TL;DR\nx\n")
+    # the longest single run of each GUI-thread handler of the panel, beside the heartbeat (which also
+    # counts what other processes on the machine take from this one)
+    import functools
+
+    from editor.ui.review import panel as panel_module
+    from editor.ui.review import source_text
+
+    longest: dict[str, float] = {}
+
+    def timed(cls, name):
+        function = getattr(cls, name)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                longest[name] = max(longest.get(name, 0.0), (time.perf_counter() - started) * 1000)
+
+        setattr(cls, name, wrapper)
+        return function
+
+    originals = [(source_text.SourceTextView, n, timed(source_text.SourceTextView, n))
+                 for n in ("show_page", "_fill_step", "_update_marks", "set_url")]
+    originals += [(panel_module.ReviewPanel, n, timed(panel_module.ReviewPanel, n))
+                  for n in ("select_fact", "load_source_text", "refresh")]
     window = MainWindow(Settings(), cache_dir=str(tmp / "review-cache" / "index"), remember=False)
     window.resize(1400, 900)
     window.show()
@@ -281,6 +308,11 @@ def bench_reviewer(tmp: Path) -> None:
     print(f"reviewer mode while {len(shown)} pages of {len(page) // 1024} KB load and show "
           f"({panel.source_view.measure.text()}, {len(panel.source_view.marked_texts())} marks): {ms(busy)}; "
           f"longest gap {max(busy) / max(idle):.1f}x the idle one ({busy_time:.1f} s)")
+    worst = max(longest, key=longest.get)
+    print(f"reviewer mode, longest GUI-thread handler: {longest[worst]:.1f} ms ({worst}); "
+          + ", ".join(f"{name} {value:.1f}" for name, value in sorted(longest.items())))
+    for cls, name, function in originals:
+        setattr(cls, name, function)
     panel.stop_jobs()
     window.session and setattr(window, "ask_unsaved", lambda s: "discard")
     window.close()
