@@ -295,3 +295,20 @@ def test_the_shortcut_toggles_the_mode_and_the_corpus_list_comes_back(review_win
     window.actions.review_mode.trigger()
     assert window.editor_stack.currentWidget() is window.editor_splitter and window.corpus_panel.isVisible()
     assert window.actions.review_mode.shortcut().toString() == "Ctrl+Shift+R"
+
+
+def test_the_mode_follows_the_article_on_screen(review_window, qtbot, server):
+    window, panel = review_window()
+    other = window.path.parent / "second.md"
+    other.write_bytes(fixture_text("article", server.port).replace(b"RSA and the Origins", b"A second look at"))
+    window.corpus_panel.refresh_path(str(other))
+    panel.record("supported")
+    first = window.session
+    assert window.open_article(str(other))
+    assert panel.session is window.session is not first
+    assert panel.heading.text() == "Reviewing: A second look at of Public-Key Cryptography"
+    assert window.editor_stack.currentWidget() is panel
+    assert queue_ids(panel) == ["af-rsa-1", "af-rsa-2", "af-rsa-3"]  # this one has no review yet
+    panel.record("partial")
+    assert window.session.doc.get("atomic_facts[0].review.verdict") == "partial"
+    assert first.doc.get("atomic_facts[0].review.verdict") == "supported"  # each article its own edits

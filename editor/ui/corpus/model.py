@@ -69,6 +69,7 @@ class CorpusTableModel(QAbstractTableModel):
         self._bold: QFont | None = None
         self.sort_column = COL_TITLE
         self.sort_order = Qt.SortOrder.AscendingOrder
+        self._sorted_as: tuple | None = None  # (column, order) the rows are sorted in, until a row changes
 
     # -- contents -------------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[CorpusRow]) -> None:
@@ -143,8 +144,11 @@ class CorpusTableModel(QAbstractTableModel):
         self._rows.sort(key=lambda row: self._sort_key(row, column),
                         reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
         self._by_path = {row.path: i for i, row in enumerate(self._rows)}
+        self._sorted_as = (column, self.sort_order)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self._sorted_as == (column, order):
+            return  # asked again by the view for the order the rows are in: 50,000 rows need no new sort
         self.sort_column, self.sort_order = column, order
         if not self._rows or column < 0:
             return
@@ -194,9 +198,11 @@ class CorpusTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
             self._by_path[row.path] = len(self._rows)
             self._rows.append(row)
+            self._sorted_as = None
             self.endInsertRows()
             return
         self._rows[i] = row
+        self._sorted_as = None
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
     def apply_changes(self, rows: Iterable[CorpusRow], removed: Iterable[str] = ()) -> None:

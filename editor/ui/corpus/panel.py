@@ -385,6 +385,8 @@ class CorpusPanel(QWidget):
     def _filters_changed(self, *_args) -> None:
         category = self.category.currentText()
         confidence = self.confidence.currentText()
+        if self.review.currentData() == REVIEW_QUEUE:  # sorted first: the re-mapping then runs the old filter
+            self.table.sortByColumn(COL_REVIEW, Qt.SortOrder.AscendingOrder)
         self.proxy.set_filters(category="" if category == ALL_CATEGORIES else category,
                                confidence="" if confidence == ANY_CONFIDENCE else confidence,
                                stale_only=self.stale.isChecked(), errors_only=self.errors.isChecked(),
@@ -393,8 +395,6 @@ class CorpusPanel(QWidget):
         self.table.setColumnHidden(COL_REVIEW, not reviewing)
         self.table.setColumnHidden(COL_CATEGORY, reviewing)  # room for the Review column in a narrow list
         self._fit_timer.start()
-        if self.review.currentData() == REVIEW_QUEUE:
-            self.table.sortByColumn(COL_REVIEW, Qt.SortOrder.AscendingOrder)
         self._update_status()
 
     # -- the problem filter ---------------------------------------------------------------------------
