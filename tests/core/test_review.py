@@ -182,3 +182,22 @@ def test_a_bad_review_setting_is_named(tmp_path, setting, message):
     write_corpus_schema(tmp_path, f"rules:\n  {setting}\n")
     with pytest.raises(SchemaError, match=message):
         load_schema(tmp_path)
+
+
+# -- the source a fact cites -----------------------------------------------------------------------------------
+def test_the_cited_source_is_resolved_from_the_articles_sources():
+    from editor.core.document.citations import cited_source
+
+    data = article().data
+    first = cited_source(data, 0)
+    assert (first.field, first.title, first.type, first.year, first.listed_at) == (
+        "atomic_facts[0].source_url", "New Directions in Cryptography", "journal_article", 1976, "primary_sources[0]")
+    by_ref = cited_source(data, 2)  # source_ref: the listed source's own address
+    assert (by_ref.field, by_ref.url, by_ref.title) == ("primary_sources[2].url", "http://127.0.0.1:PORT/rfc8017.pdf",
+                                                        "RFC 8017: PKCS #1 v2.2")
+    doc = ArticleDocument.from_text("---\nid: x\natomic_facts:\n  - id: f1\n    statement: A statement of a fact.\n"
+                                    "    source_title: Knuth (1968)\n    source_doi: 10.1145/359340.359342\n"
+                                    "  - id: f2\n    statement: Another statement.\n---\n")
+    doi = cited_source(doc.data, 0)
+    assert (doi.url, doi.title, doi.listed_at) == ("https://doi.org/10.1145/359340.359342", "Knuth (1968)", None)
+    assert cited_source(doc.data, 1) is None and cited_source(doc.data, 5) is None

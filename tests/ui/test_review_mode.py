@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from editor.core.verify.cache import LinkCache
+from editor.core.verify.results import Check
 from editor.core.verify.settings import CheckSettings
 from tests.core.verify.conftest import FAST, NOWHERE
 from tests.core.verify.loopback import LoopbackServer, Reply, redirect
@@ -312,3 +313,17 @@ def test_the_mode_follows_the_article_on_screen(review_window, qtbot, server):
     panel.record("partial")
     assert window.session.doc.get("atomic_facts[0].review.verdict") == "partial"
     assert first.doc.get("atomic_facts[0].review.verdict") == "supported"  # each article its own edits
+
+
+def test_the_last_check_shows_its_age_and_a_registry_mismatch(review_window, user_dirs, server):
+    url = server.url("/nist")
+    with LinkCache(user_dirs / "cache" / "links.sqlite") as cache:
+        cache.put(Check(url, "url", url, "alive", "200 OK", status=200,
+                        metadata={"titles": ["Guide to Wireless Networks"], "years": [2012]},
+                        checked_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3, hours=1)))
+    _window, panel = review_window()
+    panel.select_fact(1)
+    assert panel.check_label.text() == "alive, 3 days ago: 200 OK"
+    assert panel.mismatch_label.text() == ("Mismatch: the registry's title is \u201cGuide to Wireless Networks\u201d; "
+                                           "the registry's year is 2012")
+    assert panel.mismatch_label.isVisibleTo(panel)
