@@ -327,3 +327,22 @@ def test_the_last_check_shows_its_age_and_a_registry_mismatch(review_window, use
     assert panel.mismatch_label.text() == ("Mismatch: the registry's title is \u201cGuide to Wireless Networks\u201d; "
                                            "the registry's year is 2012")
     assert panel.mismatch_label.isVisibleTo(panel)
+
+
+def test_a_reviewed_facts_note_is_kept_when_the_field_is_left(review_window, qtbot):
+    window, panel = review_window()
+    panel.record("supported")
+    panel.select_fact(0)
+    before = window.session.current_bytes()
+    panel.note.setFocus()
+    panel.note.setText("page 644, second column")
+    panel.quote.setFocus()  # leaving the note writes it
+    assert window.session.doc.get("atomic_facts[0].review.note") == "page 644, second column"
+    panel.quote.setPlainText("In a public key cryptosystem enciphering and deciphering are governed by distinct keys.")
+    panel.queue_view.setFocus()
+    assert window.session.doc.get("atomic_facts[0].review.quote").startswith("In a public key cryptosystem")
+    window.actions.undo.trigger()
+    window.actions.undo.trigger()
+    assert window.session.current_bytes() == before
+    qtbot.keyClick(panel.queue_view, Qt.Key.Key_Escape)
+    assert not window.review_mode.active

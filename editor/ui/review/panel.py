@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -111,7 +111,7 @@ class ReviewPanel(QWidget):
         self.verify_button = QPushButton("Mark article &verified")
         self.verify_button.setToolTip("Every fact has a verdict: set last_verified to today")
         self.back_button = QPushButton("Back to the editor")
-        self.back_button.setToolTip("Leave reviewer mode (Ctrl+Shift+R)")
+        self.back_button.setToolTip("Leave reviewer mode (Esc or Ctrl+Shift+R)")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Review summary")
@@ -174,6 +174,9 @@ class ReviewPanel(QWidget):
         self.source_view.load_requested.connect(lambda: self.load_source_text(force=True))
         self.source_view.cancel_requested.connect(self.cancel_page)
         self.source_view.quote_chosen.connect(self.use_quote)
+        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        leave.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        leave.activated.connect(self.leave_requested)
         for number, verdict in enumerate(records.VERDICTS, 1):
             shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -290,6 +293,9 @@ class ReviewPanel(QWidget):
         self.lower_button.clicked.connect(self.lower_confidence)
         self.edit_button.clicked.connect(self._edit_statement)
         self.reason.textChanged.connect(lambda text: self.dispute_button.setEnabled(bool(text.strip())))
+        # a fact that has its verdict takes a changed note or quote when the field is left
+        self.note.editingFinished.connect(lambda: self._keep_field("note", self.note.text()))
+        self.quote.installEventFilter(self)
         self.dispute_button.clicked.connect(self.move_to_disputed)
         return pane
 
@@ -559,6 +565,22 @@ class ReviewPanel(QWidget):
             if not fact.reviewed and fact.index != done_index:
                 self.select_row(row)
                 return
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.quote and event.type() == QEvent.Type.FocusOut:
+            self._keep_field("quote", self.quote.toPlainText())
+        return super().eventFilter(obj, event)
+
+    def _keep_field(self, name: str, text: str) -> None:
+        """Write a reviewed fact's note or quote as changed (one undo step); an unreviewed fact keeps
+        it for its verdict."""
+        fact = self.current
+        if fact is None or not fact.reviewed or self.session is None or self.session.doc is None:
+            return
+        old = getattr(fact.review, name) or ""
+        if " ".join(text.split()) == " ".join(old.split()):
+            return
+        self._apply(records.set_review_field(self.session.doc, fact.index, name, text, self.review_key))
 
     def use_quote(self, passage: str) -> None:
         self.quote.setPlainText(" ".join(passage.split()))
