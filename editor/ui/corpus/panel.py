@@ -206,7 +206,6 @@ class CorpusPanel(QWidget):
         filters2.addWidget(self.stale)
         filters2.addWidget(self.errors)
         filters2.addWidget(self.problem)
-        filters2.addWidget(self.review)
         filters2.addStretch(1)
         filters2.addWidget(self.status)
         search_row = QHBoxLayout()
@@ -219,6 +218,7 @@ class CorpusPanel(QWidget):
         layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addLayout(filters2)
+        layout.addWidget(self.review)  # a row of its own: the list is narrow
         layout.addWidget(self.progress)
         layout.addWidget(self.table, 1)
 
