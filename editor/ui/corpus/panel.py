@@ -128,10 +128,10 @@ class CorpusPanel(QWidget):
         self.review.setAccessibleName("Review filter")
         # a narrow list must not be widened by the longest choice
         self.review.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.review.setMinimumContentsLength(8)
+        self.review.setMinimumContentsLength(10)
         self.review.setToolTip("Articles by review state; the review queue puts the most needed first: broken "
                                "sources, then unreviewed high-confidence facts, then the oldest reviews")
-        for text, value in (("Any review state", REVIEW_ANY), ("Review queue (most needed first)", REVIEW_QUEUE),
+        for text, value in (("Any review", REVIEW_ANY), ("Review queue (most needed first)", REVIEW_QUEUE),
                             ("Facts unreviewed", REVIEW_UNREVIEWED), ("Sources broken / blocked", REVIEW_LINKS),
                             (f"Reviewed more than {stale_days} days ago", REVIEW_OLD)):
             self.review.addItem(text, value)
@@ -211,6 +211,7 @@ class CorpusPanel(QWidget):
         search_row = QHBoxLayout()
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.review)  # beside the search box, which gives way: the list is narrow
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -218,7 +219,6 @@ class CorpusPanel(QWidget):
         layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addLayout(filters2)
-        layout.addWidget(self.review)  # a row of its own: the list is narrow
         layout.addWidget(self.progress)
         layout.addWidget(self.table, 1)
 
