@@ -417,6 +417,7 @@ def test_dark_palette_recolours_marks_and_the_editor(make_window, corpus, qtbot)
 
     app = QApplication.instance()
     original_palette, original_style = app.palette(), app.style().name()
+    original_sheet, original_font = app.styleSheet(), app.font()  # apply_theme sets both app-wide
     window = make_window(corpus, corpus / ARTICLE)
     light_stale = theme.stale_color()
     try:
@@ -431,6 +432,8 @@ def test_dark_palette_recolours_marks_and_the_editor(make_window, corpus, qtbot)
     finally:
         app.setPalette(original_palette)
         app.setStyle(original_style)
+        app.setStyleSheet(original_sheet)
+        app.setFont(original_font)
     assert not theme.is_dark()
 
 
