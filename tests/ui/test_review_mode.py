@@ -291,8 +291,10 @@ def test_loading_and_checking_are_cancelled_within_half_a_second(review_window, 
 
 
 def test_the_shortcut_toggles_the_mode_and_the_corpus_list_comes_back(review_window, qtbot):
-    window, _panel = review_window()
-    assert not window.corpus_panel.isVisible()
+    window, panel = review_window()
+    assert not window.corpus_panel.isVisible() and not window.corpus_problems.isVisible()
+    qtbot.waitUntil(lambda: panel.width() > 0.9 * window.width(), timeout=2000)  # the list's column steps aside
+    assert panel.height() > 0.7 * window.height()
     window.actions.review_mode.trigger()
     assert window.editor_stack.currentWidget() is window.editor_splitter and window.corpus_panel.isVisible()
     assert window.actions.review_mode.shortcut().toString() == "Ctrl+Shift+R"

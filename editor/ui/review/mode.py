@@ -31,19 +31,24 @@ class ReviewMode(QObject):
             return
         window = self.window
         self.active = active
+        side = self._side()
         if active:
-            self._corpus_was_visible = window.corpus_panel.isVisible() or not window.isVisible()
-            window.corpus_panel.hide()
+            self._corpus_was_visible = side.isVisible() or not window.isVisible()
+            side.hide()
             self._attach()
             window.editor_stack.setCurrentWidget(self.panel if window.session is not None else window.welcome)
             self.panel.queue_view.setFocus()
         else:
             if self._corpus_was_visible:
-                window.corpus_panel.show()
+                side.show()
             self.panel.cancel_page()
             window._show_editor_page()
         if window.actions.review_mode.isChecked() != active:
             window.actions.review_mode.setChecked(active)
+
+    def _side(self):
+        """What steps aside: the list's column (the list and the corpus problems under it)."""
+        return getattr(self.window, "left_splitter", None) or self.window.corpus_panel
 
     def page(self):
         return self.panel if self.active else None
