@@ -308,7 +308,7 @@ def from_schema(values: Placeholders, style: CorpusStyle, schema) -> str:
     for spec in schema.form_fields():
         name = spec.name
         if name in known:
-            value: Any = known[name]
+            value: Any = known[name] or None  # no category given: left empty for the author, as a null
         elif spec.widget == "date":
             value = values.today
         elif spec.widget == "object-list":

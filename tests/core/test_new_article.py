@@ -89,6 +89,13 @@ def test_slug_corpus_gets_a_slug_id_and_the_schema_front_matter(sample, tmp_path
     assert "schema" in codes  # the confidence is to be chosen: the rules say so until it is
 
 
+def test_without_a_category_the_field_is_left_empty_for_the_author(sample, tmp_path):
+    plan = plan_new_article(sample, "Loose Notes", style_of(sample, tmp_path), load_schema(sample), today=TODAY)
+    assert plan.rel == "loose-notes.md"
+    assert "\ncategory:\n" in plan.text  # empty like the confidence, not an empty quoted string
+    assert ArticleDocument.from_bytes(plan.data).data["category"] is None
+
+
 def test_a_taken_slug_id_is_made_unique_but_an_existing_file_is_refused(sample, tmp_path):
     style = style_of(sample, tmp_path)
     schema = load_schema(sample)
