@@ -174,26 +174,28 @@ class OutsideWriter(threading.Thread):
         self.stop = threading.Event()
         self.rng = random.Random(7)
 
-    def _count_on_disk(self) -> int:
+    def _read(self) -> tuple[str, int]:
         text = self.path.read_text(encoding="utf-8")
         line = next(line for line in text.splitlines() if line.startswith("x-outside:"))
-        return int(line.split(":")[1])
+        return text, int(line.split(":")[1])
 
     def run(self) -> None:
         tmp = self.path.with_name(".outside.tmp")
         while not self.stop.is_set():
-            seen = self._count_on_disk()
-            for _ in range(20):
+            # one read for what it checks and what it changes, as an editor reads a file once and saves
+            # its edit of that text
+            text, seen = self._read()
+            for _ in range(100):
                 if seen >= self.count:
                     break
                 # a save that found our write where it read another is exchanging the files back right
-                # now (descheduled on a busy machine, it may take a while): judge what stays
+                # now (descheduled on a busy machine, it may take a while): judge what stays; a write
+                # really lost never comes back, however long we wait
                 time.sleep(0.005)
-                seen = self._count_on_disk()
+                text, seen = self._read()
             else:
                 self.lost.append((self.count, seen))
             self.count += 1
-            text = self.path.read_text(encoding="utf-8")
             text = text.replace(f"x-outside: {seen}\n", f"x-outside: {self.count}\n", 1)
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
